@@ -1,0 +1,39 @@
+//! The [`Catalog`] port: profiles, videos and searches, and the [`Store`] that combines every port
+//! a storage backend implements.
+
+use std::fmt;
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::ids::{SearchId, VideoId};
+use crate::query::MetricsQuery;
+use crate::record::{
+    Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
+};
+use crate::timing::{Flush, TimingSink};
+
+/// Creates and reads the rows the metrics are computed from.
+#[cfg_attr(any(test, feature = "mock"), mockall::automock)]
+#[async_trait]
+pub trait Catalog: Send + Sync + fmt::Debug {
+    /// Creates a profile, or renames an existing one.
+    async fn upsert_profile(&self, profile: NewProfile) -> Result<()>;
+    /// Creates a PENDING video; `NotFound` when the owner has no profile.
+    async fn create_video(&self, video: NewVideo) -> Result<VideoId>;
+    /// One video row.
+    async fn video(&self, id: VideoId) -> Result<Option<VideoRecord>>;
+    /// Writes what the metadata stage learned; `NotFound` for an unknown video.
+    async fn set_media_info(&self, id: VideoId, info: MediaInfo) -> Result<()>;
+    /// Logs a search once: a second call with the same id changes nothing.
+    async fn record_search(&self, search: NewSearch) -> Result<SearchId>;
+    /// The per-stage timings of a video, by attempt then start time.
+    async fn stage_timings(&self, id: VideoId) -> Result<Vec<StageTimingRecord>>;
+    /// Inserts rows exactly as given (fixtures, copies from another database, tests).
+    async fn import(&self, data: &Dataset) -> Result<()>;
+}
+
+/// Everything a storage backend provides: rows, timing, and metrics over them.
+pub trait Store: Catalog + MetricsQuery + TimingSink + Flush {}
+
+impl<T: Catalog + MetricsQuery + TimingSink + Flush + ?Sized> Store for T {}

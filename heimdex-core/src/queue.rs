@@ -1,0 +1,156 @@
+//! The [`JobQueue`] port: durable, at-least-once delivery of processing jobs with leases and retries.
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::ids::{UserId, VideoId, WorkerId};
+use crate::job::{Job, JobOutcome};
+use crate::time::Timestamp;
+
+/// What to enqueue: one video and where its source lives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewJob {
+    /// The video (its row must exist).
+    pub video: VideoId,
+    /// Where the source lives.
+    pub source: String,
+    /// The owner, when known.
+    pub owner: Option<UserId>,
+}
+
+/// How long a worker may hold a job before it becomes claimable again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// Proves ownership on heartbeat and finish; a new claim gets a new token.
+    pub token: Uuid,
+    /// When the job becomes claimable again unless the worker heartbeats.
+    pub expires_at: Timestamp,
+}
+
+/// A job a worker holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedJob {
+    /// The attempt to run (its `attempt` counts every claim, expired leases included).
+    pub job: Job,
+    /// The lease that must be shown on heartbeat and finish.
+    pub lease: Lease,
+    /// Who holds it.
+    pub worker: WorkerId,
+}
+
+/// What `enqueue` did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnqueueOutcome {
+    /// A new job is waiting.
+    Enqueued,
+    /// The video already has a queued or running job; nothing was added.
+    AlreadyActive,
+}
+
+/// What `finish` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum FinishOutcome {
+    /// The job succeeded and is done.
+    Done,
+    /// The attempt failed; the job runs again once `at` has passed.
+    RetryScheduled {
+        /// When it becomes claimable.
+        at: Timestamp,
+    },
+    /// The attempt failed and no retry is left: the job is dead until re-enqueued.
+    Dead,
+}
+
+/// A job that used up its retries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeadJob {
+    /// The video.
+    pub video: VideoId,
+    /// Attempts made.
+    pub attempts: u32,
+    /// The last failure's message.
+    pub reason: String,
+    /// When it died.
+    pub died_at: Timestamp,
+}
+
+/// Retries with exponential backoff: attempt k (1-based) that fails waits
+/// `min(base · 2^(k-1), max)` before the next, up to `max_retries` retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (3 by default).
+    pub max_retries: u32,
+    /// First delay (15 s by default).
+    pub base_delay: Duration,
+    /// Longest delay (300 s by default).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            base_delay: Duration::from_secs(15),
+            max_delay: Duration::from_secs(300),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay after failed attempt `attempt` (1-based), or `None` when no retry is left.
+    pub fn delay_after(&self, attempt: u32) -> Option<Duration> {
+        if attempt > self.max_retries {
+            return None;
+        }
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        Some(self.base_delay.saturating_mul(factor).min(self.max_delay))
+    }
+}
+
+/// A durable queue of processing jobs shared by any number of workers.
+#[cfg_attr(any(test, feature = "mock"), mockall::automock)]
+#[async_trait]
+pub trait JobQueue: Send + Sync + fmt::Debug {
+    /// Puts a job on the queue and records `queued_at` (a failed timing write is logged, and the
+    /// job is still enqueued). A video with a queued or running job is not enqueued twice.
+    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome>;
+    /// Takes the oldest claimable job, if any, under a lease of `lease`.
+    async fn claim(&self, worker: &WorkerId, lease: Duration) -> Result<Option<ClaimedJob>>;
+    /// Extends the lease; `Conflict` when the lease was lost to another claim.
+    async fn heartbeat(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease>;
+    /// Ends the attempt; `Conflict` when the lease was lost (a newer attempt is not overwritten).
+    async fn finish(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome>;
+    /// Gives the job back unrun (shutdown): claimable again at once.
+    async fn release(&self, job: &ClaimedJob) -> Result<()>;
+    /// Jobs that used up their retries.
+    async fn dead_jobs(&self) -> Result<Vec<DeadJob>>;
+    /// Puts a dead job back on the queue with a fresh retry budget.
+    async fn requeue_dead(&self, video: VideoId) -> Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_backoff_doubles_from_15s_and_caps_at_300s() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay_after(1), Some(Duration::from_secs(15)));
+        assert_eq!(p.delay_after(2), Some(Duration::from_secs(30)));
+        assert_eq!(p.delay_after(3), Some(Duration::from_secs(60)));
+        assert_eq!(p.delay_after(4), None);
+        let long = RetryPolicy {
+            max_retries: 10,
+            ..p
+        };
+        assert_eq!(long.delay_after(6), Some(Duration::from_secs(300)));
+        assert_eq!(long.delay_after(10), Some(Duration::from_secs(300)));
+    }
+}

@@ -1,0 +1,2 @@
+//! The `heimdex` command.
+fn main() {}
