@@ -1,2 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod backfill;
+pub mod config;
+#[cfg(feature = "embedded")]
+pub mod embedded;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
+pub use backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+pub use config::StoreConfig;
