@@ -1,0 +1,160 @@
+//! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
+//! can never overwrite a newer attempt.
+
+use std::time::Duration;
+
+use heimdex_core::job::JobOutcome;
+use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::Result;
+use sqlx::Row;
+
+use super::{after, db, instant, lease_lost, micros, EmbeddedJobQueue};
+
+const HEARTBEAT: &str = "
+UPDATE jobs SET lease_expires_at = ?3, available_at = ?3, updated_at = ?4
+WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
+
+/// The token is kept after a finish so that a replay of the same finish can be recognised.
+const SUCCEED: &str = "
+UPDATE jobs
+SET state = 'done', last_error = NULL, lease_expires_at = NULL, finished_at = ?3,
+    available_at = ?3, updated_at = ?3
+WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
+
+const TRIES: &str = "
+SELECT tries FROM jobs WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
+
+/// `?3` is `queued` (claimable again at `?4`) or `dead`.
+const FAIL: &str = "
+UPDATE jobs
+SET state = ?3, last_error = ?5, lease_expires_at = NULL, available_at = ?4,
+    finished_at = CASE WHEN ?3 = 'dead' THEN ?6 END, updated_at = ?6
+WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
+
+const RELEASE: &str = "
+UPDATE jobs
+SET state = 'queued', tries = max(tries - 1, 0), lease_token = NULL, lease_expires_at = NULL,
+    worker_id = NULL, available_at = ?3, updated_at = ?3
+WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
+
+/// What the attempt holding `?2` ended as, for recognising a replayed finish.
+const ENDED: &str = "SELECT state, available_at FROM jobs WHERE video_id = ?1 AND lease_token = ?2";
+
+impl EmbeddedJobQueue {
+    pub(super) async fn extend(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
+        let now = heimdex_core::time::now();
+        let expires = after(now, lease);
+        let extended = sqlx::query(HEARTBEAT)
+            .bind(job.job.video.to_string())
+            .bind(job.lease.token.to_string())
+            .bind(expires)
+            .bind(micros(now))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if extended.rows_affected() == 0 {
+            return Err(lease_lost(job.job.video));
+        }
+        Ok(Lease {
+            token: job.lease.token,
+            expires_at: instant(expires),
+        })
+    }
+
+    pub(super) async fn finish_one(
+        &self,
+        job: &ClaimedJob,
+        outcome: &JobOutcome,
+    ) -> Result<FinishOutcome> {
+        let (video, token) = (job.job.video.to_string(), job.lease.token.to_string());
+        let now = heimdex_core::time::now();
+        let message = match outcome {
+            JobOutcome::Succeeded => {
+                let done = sqlx::query(SUCCEED)
+                    .bind(&video)
+                    .bind(&token)
+                    .bind(micros(now))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db)?;
+                return match done.rows_affected() {
+                    0 => self.replay(job, outcome).await,
+                    _ => Ok(FinishOutcome::Done),
+                };
+            }
+            JobOutcome::Failed { stage, message, .. } => format!("{stage}: {message}"),
+        };
+        let tries: Option<i64> = sqlx::query_scalar(TRIES)
+            .bind(&video)
+            .bind(&token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let Some(tries) = tries else {
+            return self.replay(job, outcome).await;
+        };
+        let delay = self
+            .policy
+            .delay_after(u32::try_from(tries).unwrap_or(u32::MAX));
+        let (state, at) = match delay {
+            Some(wait) => ("queued", after(now, wait)),
+            None => ("dead", micros(now)),
+        };
+        let failed = sqlx::query(FAIL)
+            .bind(&video)
+            .bind(&token)
+            .bind(state)
+            .bind(at)
+            .bind(&message)
+            .bind(micros(now))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        match (failed.rows_affected(), delay) {
+            (0, _) => self.replay(job, outcome).await,
+            (_, Some(_)) => Ok(FinishOutcome::RetryScheduled { at: instant(at) }),
+            (_, None) => Ok(FinishOutcome::Dead),
+        }
+    }
+
+    /// A finish that changed nothing: the same finish replayed gets its outcome again; anything
+    /// else lost the lease.
+    async fn replay(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
+        let ended = sqlx::query(ENDED)
+            .bind(job.job.video.to_string())
+            .bind(job.lease.token.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let ended = match ended {
+            Some(row) => Some((
+                row.try_get::<String, _>("state").map_err(db)?,
+                row.try_get::<i64, _>("available_at").map_err(db)?,
+            )),
+            None => None,
+        };
+        match (ended, outcome.is_success()) {
+            (Some((state, _)), true) if state == "done" => Ok(FinishOutcome::Done),
+            (Some((state, _)), false) if state == "dead" => Ok(FinishOutcome::Dead),
+            (Some((state, at)), false) if state == "queued" => {
+                Ok(FinishOutcome::RetryScheduled { at: instant(at) })
+            }
+            _ => Err(lease_lost(job.job.video)),
+        }
+    }
+
+    pub(super) async fn release_one(&self, job: &ClaimedJob) -> Result<()> {
+        let released = sqlx::query(RELEASE)
+            .bind(job.job.video.to_string())
+            .bind(job.lease.token.to_string())
+            .bind(micros(heimdex_core::time::now()))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if released.rows_affected() == 0 {
+            return Err(lease_lost(job.job.video));
+        }
+        self.announcer.announce();
+        Ok(())
+    }
+}

@@ -1,0 +1,164 @@
+//! [`EmbeddedJobQueue`]: the job queue of the embedded (SQLite) store, for one machine.
+//!
+//! The same rules as [`crate::postgres::queue::PgJobQueue`], checked by the same conformance
+//! suite: one row per video in `jobs`, leases with tokens, every claim counts an attempt, retries
+//! after the [`RetryPolicy`] backoff, then `dead` until re-enqueued; enqueue writes `queued_at` and
+//! `processing_stage = 'queued'` on the video in the same transaction (a failed timing write is
+//! logged and the job is still enqueued).
+//!
+//! SQLite has one writer at a time, so each claim is a single `UPDATE … WHERE video_id = (SELECT …
+//! LIMIT 1) RETURNING …` statement, which no other claim can interleave with. Idle workers in this
+//! process are woken through [`WorkSignal`] when a job becomes claimable; workers in other
+//! processes sharing the file find it by polling.
+
+mod claim;
+mod enqueue;
+mod finish;
+mod video;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::DateTime;
+use heimdex_core::job::JobOutcome;
+use heimdex_core::queue::{
+    ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, RetryPolicy,
+};
+use heimdex_core::time::Timestamp;
+use heimdex_core::{Error, Result, TimingEvent, TimingSink, VideoId, WorkerId};
+use sqlx::SqlitePool;
+use tokio::sync::watch;
+
+use crate::worker::{Announcer, WorkSignal};
+
+/// The embedded job queue. Cheap to clone (the pool and the announcer are shared).
+#[derive(Clone)]
+pub struct EmbeddedJobQueue {
+    pool: SqlitePool,
+    policy: RetryPolicy,
+    sink: Option<Arc<dyn TimingSink>>,
+    announcer: Arc<Announcer>,
+}
+
+impl EmbeddedJobQueue {
+    /// A queue over the embedded store's `pool` (migrated), retrying by `policy`.
+    pub fn new(pool: SqlitePool, policy: RetryPolicy) -> Self {
+        Self {
+            pool,
+            policy,
+            sink: None,
+            announcer: Arc::new(Announcer::new()),
+        }
+    }
+
+    /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`] to `sink`;
+    /// see [`crate::postgres::queue::PgJobQueue::with_sink`].
+    pub fn with_sink(mut self, sink: Arc<dyn TimingSink>) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    /// The retry policy.
+    pub fn policy(&self) -> RetryPolicy {
+        self.policy
+    }
+
+    fn announce_queued(&self, video: VideoId, at: Timestamp) {
+        if let Some(sink) = &self.sink {
+            sink.record(TimingEvent::JobQueued { video, at });
+        }
+    }
+}
+
+impl WorkSignal for EmbeddedJobQueue {
+    fn subscribe(&self) -> watch::Receiver<u64> {
+        self.announcer.subscribe()
+    }
+}
+
+impl fmt::Debug for EmbeddedJobQueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmbeddedJobQueue")
+            .field("policy", &self.policy)
+            .field("sink", &self.sink.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+const ADAPTER: &str = "embedded";
+
+/// Busy and I/O failures are `Unavailable` (retrying later may work); the rest are `Backend`.
+fn db(err: sqlx::Error) -> Error {
+    let busy =
+        matches!(&err, sqlx::Error::Database(e) if e.code().is_some_and(|c| c == "5" || c == "6"));
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            Error::Unavailable {
+                adapter: ADAPTER,
+                source: Box::new(err),
+            }
+        }
+        other if busy => Error::Unavailable {
+            adapter: ADAPTER,
+            source: Box::new(other),
+        },
+        other => Error::Backend {
+            adapter: ADAPTER,
+            source: Box::new(other),
+        },
+    }
+}
+
+/// An instant as stored in `jobs`: microseconds since the Unix epoch.
+fn micros(at: Timestamp) -> i64 {
+    at.timestamp_micros()
+}
+
+/// The inverse of [`micros`].
+fn instant(us: i64) -> Timestamp {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+/// `now + d`, saturating.
+fn after(now: Timestamp, d: Duration) -> i64 {
+    micros(now).saturating_add(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+fn lease_lost(video: VideoId) -> Error {
+    Error::Conflict(format!(
+        "lease on the job of video {video} is no longer held"
+    ))
+}
+
+#[async_trait]
+impl JobQueue for EmbeddedJobQueue {
+    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
+        self.enqueue_one(&job).await
+    }
+
+    async fn claim(&self, worker: &WorkerId, lease: Duration) -> Result<Option<ClaimedJob>> {
+        self.claim_one(worker, lease).await
+    }
+
+    async fn heartbeat(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
+        self.extend(job, lease).await
+    }
+
+    async fn finish(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
+        self.finish_one(job, outcome).await
+    }
+
+    async fn release(&self, job: &ClaimedJob) -> Result<()> {
+        self.release_one(job).await
+    }
+
+    async fn dead_jobs(&self) -> Result<Vec<DeadJob>> {
+        self.list_dead().await
+    }
+
+    async fn requeue_dead(&self, video: VideoId) -> Result<()> {
+        self.revive(video).await
+    }
+}

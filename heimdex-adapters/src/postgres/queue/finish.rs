@@ -1,0 +1,190 @@
+//! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
+//! can never overwrite a newer attempt.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use heimdex_core::job::JobOutcome;
+use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::Result;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::error::db;
+use super::{lease_lost, micros, PgJobQueue};
+
+const HEARTBEAT: &str = "
+UPDATE jobs
+SET lease_expires_at = now() + $3 * interval '1 microsecond',
+    available_at = now() + $3 * interval '1 microsecond', updated_at = now()
+WHERE video_id = $1 AND lease_token = $2 AND state = 'running'
+RETURNING lease_expires_at";
+
+/// The token is kept after a finish so that a replay of the same finish can be recognised.
+const SUCCEED: &str = "
+UPDATE jobs
+SET state = 'done', last_error = NULL, lease_expires_at = NULL, finished_at = now(),
+    available_at = now(), updated_at = now()
+WHERE video_id = ANY($1) AND lease_token = ANY($2) AND state = 'running'
+RETURNING video_id, lease_token";
+
+const TRIES: &str = "
+SELECT tries FROM jobs WHERE video_id = $1 AND lease_token = $2 AND state = 'running'";
+
+/// `$3` is `queued` (retry after `$4` µs) or `dead`.
+const FAIL: &str = "
+UPDATE jobs
+SET state = $3, last_error = $5, lease_expires_at = NULL,
+    available_at = now() + $4 * interval '1 microsecond',
+    finished_at = CASE WHEN $3 = 'dead' THEN now() END, updated_at = now()
+WHERE video_id = $1 AND lease_token = $2 AND state = 'running'
+RETURNING available_at";
+
+const RELEASE: &str = "
+UPDATE jobs
+SET state = 'queued', tries = greatest(tries - 1, 0), lease_token = NULL,
+    lease_expires_at = NULL, worker_id = NULL, available_at = now(), updated_at = now()
+WHERE video_id = $1 AND lease_token = $2 AND state = 'running'";
+
+/// What the attempt holding `$2` ended as, for recognising a replayed finish.
+const ENDED: &str = "
+SELECT state, available_at FROM jobs WHERE video_id = $1 AND lease_token = $2";
+
+impl PgJobQueue {
+    pub(super) async fn extend(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
+        let row = sqlx::query(HEARTBEAT)
+            .bind(job.job.video.as_uuid())
+            .bind(job.lease.token)
+            .bind(micros(lease))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| lease_lost(job.job.video))?;
+        Ok(Lease {
+            token: job.lease.token,
+            expires_at: row.try_get("lease_expires_at").map_err(db)?,
+        })
+    }
+
+    pub(super) async fn finish_one(
+        &self,
+        job: &ClaimedJob,
+        outcome: &JobOutcome,
+    ) -> Result<FinishOutcome> {
+        let video = job.job.video.as_uuid();
+        let token = job.lease.token;
+        let message = match outcome {
+            JobOutcome::Succeeded => {
+                let done = self.succeed_batch(&[(video, token)]).await?;
+                return match done.is_empty() {
+                    false => Ok(FinishOutcome::Done),
+                    true => self.replay(job, outcome).await,
+                };
+            }
+            JobOutcome::Failed { stage, message, .. } => format!("{stage}: {message}"),
+        };
+        let tries: Option<i32> = sqlx::query_scalar(TRIES)
+            .bind(video)
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let Some(tries) = tries else {
+            return self.replay(job, outcome).await;
+        };
+        let delay = self
+            .policy
+            .delay_after(u32::try_from(tries).unwrap_or(u32::MAX));
+        let (state, wait) = match delay {
+            Some(wait) => ("queued", wait),
+            None => ("dead", Duration::ZERO),
+        };
+        let at: Option<DateTime<Utc>> = sqlx::query_scalar(FAIL)
+            .bind(video)
+            .bind(token)
+            .bind(state)
+            .bind(micros(wait))
+            .bind(&message)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        match (at, delay) {
+            (None, _) => self.replay(job, outcome).await,
+            (Some(at), Some(_)) => Ok(FinishOutcome::RetryScheduled { at }),
+            (Some(_), None) => Ok(FinishOutcome::Dead),
+        }
+    }
+
+    /// Marks every job whose lease is still held as done, in one statement, and returns the
+    /// `(video, lease token)` pairs that were finished (a batching worker, benchmarks). Jobs whose
+    /// lease was lost are left alone, exactly as [`heimdex_core::JobQueue::finish`] would.
+    pub async fn finish_succeeded(&self, jobs: &[ClaimedJob]) -> Result<Vec<ClaimedJob>> {
+        let pairs: Vec<(Uuid, Uuid)> = jobs
+            .iter()
+            .map(|j| (j.job.video.as_uuid(), j.lease.token))
+            .collect();
+        let done = self.succeed_batch(&pairs).await?;
+        Ok(jobs
+            .iter()
+            .filter(|j| done.contains(&(j.job.video.as_uuid(), j.lease.token)))
+            .cloned()
+            .collect())
+    }
+
+    async fn succeed_batch(&self, pairs: &[(Uuid, Uuid)]) -> Result<Vec<(Uuid, Uuid)>> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (videos, tokens): (Vec<Uuid>, Vec<Uuid>) = pairs.iter().copied().unzip();
+        // `video_id = ANY AND token = ANY` is exact because every claim has its own random token.
+        let rows = sqlx::query(SUCCEED)
+            .bind(&videos)
+            .bind(&tokens)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?)))
+            .collect()
+    }
+
+    /// A finish that changed nothing: the same finish replayed gets its outcome again; anything
+    /// else lost the lease.
+    async fn replay(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
+        let ended = sqlx::query(ENDED)
+            .bind(job.job.video.as_uuid())
+            .bind(job.lease.token)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let ended = match ended {
+            Some(row) => Some((
+                row.try_get::<String, _>("state").map_err(db)?,
+                row.try_get::<DateTime<Utc>, _>("available_at")
+                    .map_err(db)?,
+            )),
+            None => None,
+        };
+        match (ended, outcome.is_success()) {
+            (Some((state, _)), true) if state == "done" => Ok(FinishOutcome::Done),
+            (Some((state, _)), false) if state == "dead" => Ok(FinishOutcome::Dead),
+            (Some((state, at)), false) if state == "queued" => {
+                Ok(FinishOutcome::RetryScheduled { at })
+            }
+            _ => Err(lease_lost(job.job.video)),
+        }
+    }
+
+    pub(super) async fn release_one(&self, job: &ClaimedJob) -> Result<()> {
+        let released = sqlx::query(RELEASE)
+            .bind(job.job.video.as_uuid())
+            .bind(job.lease.token)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if released.rows_affected() == 0 {
+            return Err(lease_lost(job.job.video));
+        }
+        Ok(())
+    }
+}

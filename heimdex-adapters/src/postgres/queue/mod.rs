@@ -1,0 +1,151 @@
+//! [`PgJobQueue`]: the durable job queue on PostgreSQL, shared by any number of workers on any
+//! number of machines.
+//!
+//! One row per video in `jobs` (migration `0100_job_queue.sql`):
+//!
+//! - **enqueue** inserts the row (or revives a `done`/`dead` one) and, in the same statement, writes
+//!   `queued_at` and `processing_stage = 'queued'` on the video (contract §2). If that timing write
+//!   fails, the job is enqueued without it and the failure is logged. A video whose job is queued or
+//!   running is not enqueued twice ([`EnqueueOutcome::AlreadyActive`]).
+//! - **claim** takes the oldest claimable row with `FOR UPDATE SKIP LOCKED` and leases it: claimable
+//!   means queued and due, or running with an expired lease. Every claim counts an attempt.
+//! - **heartbeat / finish / release** must show the lease token; a worker that lost its lease gets
+//!   [`Error::Conflict`] and changes nothing. Replaying the finish that already ended the attempt
+//!   returns the same outcome, so a finish retried after a lost reply is harmless.
+//! - a failed attempt is retried after the [`RetryPolicy`] backoff, then the job is `dead` until an
+//!   operator calls [`JobQueue::requeue_dead`].
+//! - a trigger sends `NOTIFY heimdex_jobs` whenever a job becomes claimable now, which
+//!   [`PgJobListener`] turns into a wake-up for idle workers.
+//!
+//! Queue time measures waiting: when a claim takes a retried, released or redelivered job, the
+//! video's `queued_at` is moved to the moment the job became claimable again.
+//!
+//! A claimed row that cannot be turned into a job (no source) is buried as dead with the reason,
+//! and so is a job whose lease expired with no retry left; in both cases the video is marked
+//! `FAILED` with that reason (its `processing_stage` is kept, so the failure stays attributed).
+
+mod claim;
+mod enqueue;
+mod error;
+mod finish;
+mod listen;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use heimdex_core::job::JobOutcome;
+use heimdex_core::queue::{
+    ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, RetryPolicy,
+};
+use heimdex_core::time::Timestamp;
+use heimdex_core::{Error, Result, TimingEvent, TimingSink, VideoId, WorkerId};
+use sqlx::PgPool;
+
+pub use listen::PgJobListener;
+
+/// The NOTIFY channel the `jobs` trigger announces claimable jobs on.
+pub const JOBS_CHANNEL: &str = "heimdex_jobs";
+
+/// The PostgreSQL job queue. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct PgJobQueue {
+    pool: PgPool,
+    policy: RetryPolicy,
+    sink: Option<Arc<dyn TimingSink>>,
+}
+
+impl PgJobQueue {
+    /// A queue over `pool` (migrated with the PostgreSQL migrations) retrying by `policy`.
+    pub fn new(pool: PgPool, policy: RetryPolicy) -> Self {
+        Self {
+            pool,
+            policy,
+            sink: None,
+        }
+    }
+
+    /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`] to `sink`
+    /// (a metrics exporter, a [`heimdex_core::timing::FanoutSink`], a test's `MemorySink`).
+    ///
+    /// The queue writes `queued_at` itself, in the enqueue statement, whether or not a sink is set;
+    /// the event carries the exact value written, so a sink that writes the same column again
+    /// changes nothing.
+    pub fn with_sink(mut self, sink: Arc<dyn TimingSink>) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    /// The retry policy.
+    pub fn policy(&self) -> RetryPolicy {
+        self.policy
+    }
+
+    /// The pool the queue runs on.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Starts listening for claimable-job announcements (one dedicated connection).
+    pub async fn listen(&self) -> Result<PgJobListener> {
+        PgJobListener::start(&self.pool).await
+    }
+
+    fn announce_queued(&self, video: VideoId, at: Timestamp) {
+        if let Some(sink) = &self.sink {
+            sink.record(TimingEvent::JobQueued { video, at });
+        }
+    }
+}
+
+impl fmt::Debug for PgJobQueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgJobQueue")
+            .field("policy", &self.policy)
+            .field("sink", &self.sink.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A `Duration` as whole microseconds, bound as `$n * interval '1 microsecond'`.
+fn micros(d: Duration) -> i64 {
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}
+
+fn lease_lost(video: VideoId) -> Error {
+    Error::Conflict(format!(
+        "lease on the job of video {video} is no longer held"
+    ))
+}
+
+#[async_trait]
+impl JobQueue for PgJobQueue {
+    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
+        self.enqueue_one(&job).await
+    }
+
+    async fn claim(&self, worker: &WorkerId, lease: Duration) -> Result<Option<ClaimedJob>> {
+        self.claim_one(worker, lease).await
+    }
+
+    async fn heartbeat(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
+        self.extend(job, lease).await
+    }
+
+    async fn finish(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
+        self.finish_one(job, outcome).await
+    }
+
+    async fn release(&self, job: &ClaimedJob) -> Result<()> {
+        self.release_one(job).await
+    }
+
+    async fn dead_jobs(&self) -> Result<Vec<DeadJob>> {
+        self.list_dead().await
+    }
+
+    async fn requeue_dead(&self, video: VideoId) -> Result<()> {
+        self.revive(video).await
+    }
+}
