@@ -133,6 +133,35 @@ pub trait JobQueue: Send + Sync + fmt::Debug {
     async fn dead_jobs(&self) -> Result<Vec<DeadJob>>;
     /// Puts a dead job back on the queue with a fresh retry budget.
     async fn requeue_dead(&self, video: VideoId) -> Result<()>;
+
+    /// Claims up to `max` jobs at once, oldest first, each with its own lease (a worker with
+    /// several free slots). The default claims one at a time; a store may do it in one round trip.
+    async fn claim_batch(
+        &self,
+        worker: &WorkerId,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<ClaimedJob>> {
+        let mut jobs = Vec::new();
+        while jobs.len() < max {
+            match self.claim(worker, lease).await? {
+                Some(job) => jobs.push(job),
+                None => break,
+            }
+        }
+        Ok(jobs)
+    }
+
+    /// Ends several attempts at once: one result per job, in order, each exactly what
+    /// [`JobQueue::finish`] would return. The default finishes one at a time; a store may do it in
+    /// one round trip.
+    async fn finish_batch(&self, jobs: &[(ClaimedJob, JobOutcome)]) -> Vec<Result<FinishOutcome>> {
+        let mut results = Vec::with_capacity(jobs.len());
+        for (job, outcome) in jobs {
+            results.push(self.finish(job, outcome).await);
+        }
+        results
+    }
 }
 
 #[cfg(test)]
