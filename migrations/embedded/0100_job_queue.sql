@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     finished_at       INTEGER,
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL
-);
+) STRICT;
 
 -- Claim order: oldest claimable first (queued jobs and running jobs whose lease ran out).
 CREATE INDEX IF NOT EXISTS jobs_claimable_idx ON jobs (available_at)

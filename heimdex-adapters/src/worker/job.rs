@@ -9,10 +9,11 @@ use heimdex_core::queue::{ClaimedJob, FinishOutcome, JobQueue};
 use heimdex_core::{
     CancelReason, Cancellation, Error, FailureKind, Pipeline, StageName, TimingSink,
 };
-use tokio::sync::watch;
+use tokio::sync::{watch, OwnedSemaphorePermit};
 use tokio::time::{Instant, MissedTickBehavior};
 use tracing::Instrument;
 
+use super::finisher::Finisher;
 use super::WorkerConfig;
 
 /// What a job run needs from its worker.
@@ -22,6 +23,7 @@ pub(super) struct JobRunner {
     pub(super) pipeline: Arc<dyn Pipeline>,
     pub(super) sink: Arc<dyn TimingSink>,
     pub(super) config: WorkerConfig,
+    pub(super) finisher: Finisher,
 }
 
 /// How a job run ended, for the worker's report.
@@ -54,11 +56,12 @@ async fn stop_deadline(shutdown: &mut watch::Receiver<Option<Instant>>) -> Insta
 }
 
 impl JobRunner {
-    /// Runs `claimed` to its end. `shutdown` turns `Some(deadline)` when the worker stops: the job
+    /// Runs `claimed` to its end, holding `slot` while the pipeline runs. `shutdown` turns `Some(deadline)` when the worker stops: the job
     /// may go on until the deadline, then it is cancelled and released.
     pub(super) async fn run(
         &self,
         claimed: ClaimedJob,
+        slot: OwnedSemaphorePermit,
         mut shutdown: watch::Receiver<Option<Instant>>,
     ) -> JobEnd {
         let cancel = Cancellation::new();
@@ -108,6 +111,8 @@ impl JobRunner {
                 }
             }
         };
+        // The slot is for running pipelines: the next job may start while this one is finished.
+        drop(slot);
         let outcome = result.unwrap_or_else(|err| {
             tracing::error!(error = %err, "pipeline panicked");
             JobOutcome::Failed {
@@ -143,7 +148,7 @@ impl JobRunner {
     async fn finish(&self, claimed: &ClaimedJob, outcome: &JobOutcome) -> JobEnd {
         let mut backoff = Duration::from_millis(100);
         for attempt in 1..=4 {
-            match self.queue.finish(claimed, outcome).await {
+            match self.finisher.finish(claimed.clone(), outcome.clone()).await {
                 Ok(done) => {
                     tracing::debug!(?done, "finish recorded");
                     return JobEnd::Finished(done);

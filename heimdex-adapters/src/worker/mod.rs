@@ -22,6 +22,7 @@
 //! [`CancelReason::Shutdown`]: heimdex_core::CancelReason::Shutdown
 
 mod config;
+mod finisher;
 mod job;
 mod log;
 mod report;
@@ -41,6 +42,7 @@ pub use config::WorkerConfig;
 pub use report::WorkerReport;
 pub use signal::{Announcer, WorkSignal};
 
+use finisher::Finisher;
 use job::{JobEnd, JobRunner};
 use log::LoggingSink;
 
@@ -48,7 +50,10 @@ use log::LoggingSink;
 #[derive(Debug)]
 pub struct Worker {
     id: WorkerId,
-    runner: Arc<JobRunner>,
+    queue: Arc<dyn JobQueue>,
+    pipeline: Arc<dyn Pipeline>,
+    sink: Arc<dyn TimingSink>,
+    config: WorkerConfig,
     signal: Option<Arc<dyn WorkSignal>>,
 }
 
@@ -61,15 +66,12 @@ impl Worker {
         sink: Arc<dyn TimingSink>,
         config: WorkerConfig,
     ) -> Self {
-        let sink: Arc<dyn TimingSink> = Arc::new(LoggingSink { inner: sink });
         Self {
             id: default_worker_id(),
-            runner: Arc::new(JobRunner {
-                queue,
-                pipeline,
-                sink,
-                config,
-            }),
+            queue,
+            pipeline,
+            sink: Arc::new(LoggingSink { inner: sink }),
+            config,
             signal: None,
         }
     }
@@ -96,8 +98,16 @@ impl Worker {
     where
         F: Future<Output = ()> + Send,
     {
-        let config = self.runner.config;
+        let config = self.config;
         let span = tracing::info_span!("worker", worker = %self.id);
+        let (finisher, finishing) = Finisher::start(Arc::clone(&self.queue));
+        let runner = Arc::new(JobRunner {
+            queue: Arc::clone(&self.queue),
+            pipeline: Arc::clone(&self.pipeline),
+            sink: Arc::clone(&self.sink),
+            config,
+            finisher,
+        });
         let mut report = WorkerReport::default();
         let slots = Arc::new(Semaphore::new(config.concurrency.max(1)));
         let (stop_tx, stop_rx) = watch::channel(None::<Instant>);
@@ -107,7 +117,7 @@ impl Worker {
         async {
             tracing::info!(concurrency = config.concurrency, "worker started");
             loop {
-                let permit = tokio::select! {
+                let first = tokio::select! {
                     biased;
                     _ = &mut shutdown => break,
                     permit = Arc::clone(&slots).acquire_owned() => match permit {
@@ -115,6 +125,10 @@ impl Worker {
                         Err(_) => break,
                     },
                 };
+                let mut permits = vec![first];
+                while let Ok(more) = Arc::clone(&slots).try_acquire_owned() {
+                    permits.push(more);
+                }
                 while let Some(ended) = jobs.try_join_next() {
                     report.count(ended.unwrap_or(JobEnd::QueueError));
                 }
@@ -122,35 +136,38 @@ impl Worker {
                     rx.borrow_and_update();
                 }
                 // The claim is never raced with shutdown: a claim dropped after its commit would
-                // strand the job until its lease expired.
-                let wait = match self.runner.queue.claim(&self.id, config.lease).await {
-                    Ok(Some(claimed)) => {
-                        report.claimed();
-                        let runner = Arc::clone(&self.runner);
-                        let stop = stop_rx.clone();
-                        let job_span = tracing::info_span!(
-                            "job",
-                            video = %claimed.job.video,
-                            attempt = claimed.job.attempt,
-                            stage = tracing::field::Empty,
-                        );
-                        jobs.spawn(
-                            async move {
-                                let ended = runner.run(claimed, stop).await;
-                                drop(permit);
-                                ended
-                            }
-                            .instrument(job_span),
-                        );
+                // strand its jobs until their leases expired.
+                let claimed = self
+                    .queue
+                    .claim_batch(&self.id, config.lease, permits.len())
+                    .await;
+                let wait = match claimed {
+                    Ok(claimed) if !claimed.is_empty() => {
+                        for (claimed, permit) in claimed.into_iter().zip(permits) {
+                            report.claimed();
+                            let runner = Arc::clone(&runner);
+                            let stop = stop_rx.clone();
+                            let job_span = tracing::info_span!(
+                                "job",
+                                video = %claimed.job.video,
+                                attempt = claimed.job.attempt,
+                                stage = tracing::field::Empty,
+                            );
+                            jobs.spawn(
+                                async move { runner.run(claimed, permit, stop).await }
+                                    .instrument(job_span),
+                            );
+                        }
                         continue;
                     }
-                    Ok(None) => config.poll_interval,
+                    Ok(_) => config.poll_interval,
                     Err(err) => {
                         report.claim_error();
                         tracing::error!(error = %err, "claim failed; retrying after the poll interval");
                         config.poll_interval
                     }
                 };
+                drop(permits);
                 tokio::select! {
                     biased;
                     _ = &mut shutdown => break,
@@ -163,6 +180,8 @@ impl Worker {
             while let Some(ended) = jobs.join_next().await {
                 report.count(ended.unwrap_or(JobEnd::QueueError));
             }
+            drop(runner);
+            let _ = finishing.await;
             tracing::info!(?report, "worker stopped");
         }
         .instrument(span)

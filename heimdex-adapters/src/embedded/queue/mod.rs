@@ -28,6 +28,7 @@ use heimdex_core::queue::{
 };
 use heimdex_core::time::Timestamp;
 use heimdex_core::{Error, Result, TimingEvent, TimingSink, VideoId, WorkerId};
+
 use sqlx::SqlitePool;
 use tokio::sync::watch;
 
@@ -84,30 +85,6 @@ impl fmt::Debug for EmbeddedJobQueue {
             .field("policy", &self.policy)
             .field("sink", &self.sink.is_some())
             .finish_non_exhaustive()
-    }
-}
-
-const ADAPTER: &str = "embedded";
-
-/// Busy and I/O failures are `Unavailable` (retrying later may work); the rest are `Backend`.
-fn db(err: sqlx::Error) -> Error {
-    let busy =
-        matches!(&err, sqlx::Error::Database(e) if e.code().is_some_and(|c| c == "5" || c == "6"));
-    match err {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            Error::Unavailable {
-                adapter: ADAPTER,
-                source: Box::new(err),
-            }
-        }
-        other if busy => Error::Unavailable {
-            adapter: ADAPTER,
-            source: Box::new(other),
-        },
-        other => Error::Backend {
-            adapter: ADAPTER,
-            source: Box::new(other),
-        },
     }
 }
 

@@ -1,5 +1,8 @@
 //! The queue's writes on the embedded store's `videos` rows (contract §2). They never fail a
 //! queue operation: a failure is logged and the operation goes on.
+//!
+//! The store keeps ids as hyphenated UUID text and instants as INTEGER microseconds since the
+//! Unix epoch (`migrations/embedded/0001_metrics_schema.sql`).
 
 use heimdex_core::record::clip_error_message;
 use heimdex_core::time::Timestamp;
@@ -17,7 +20,7 @@ pub(super) async fn mark_queued(conn: &mut SqliteConnection, video: VideoId, at:
         "UPDATE videos SET queued_at = ?2, processing_stage = 'queued', updated_at = ?2 WHERE id = ?1",
     )
     .bind(video_key(video))
-    .bind(at)
+    .bind(at.timestamp_micros())
     .execute(conn)
     .await;
     if let Err(err) = written {
@@ -33,8 +36,8 @@ pub(super) async fn move_queued_at(
 ) -> bool {
     let written = sqlx::query("UPDATE videos SET queued_at = ?2, updated_at = ?3 WHERE id = ?1")
         .bind(video_key(video))
-        .bind(at)
-        .bind(heimdex_core::time::now())
+        .bind(at.timestamp_micros())
+        .bind(heimdex_core::time::now().timestamp_micros())
         .execute(conn)
         .await;
     match written {
@@ -61,8 +64,8 @@ pub(super) async fn mark_failed(
     )
     .bind(video_key(video))
     .bind(clip_error_message(reason))
-    .bind(at)
-    .bind(heimdex_core::time::now())
+    .bind(at.timestamp_micros())
+    .bind(heimdex_core::time::now().timestamp_micros())
     .execute(conn)
     .await;
     if let Err(err) = written {

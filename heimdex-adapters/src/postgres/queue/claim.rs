@@ -33,7 +33,8 @@ FROM next
 WHERE j.video_id = next.video_id
 RETURNING j.video_id, j.source, j.owner_id, j.attempt, j.tries, j.lease_token,
           j.lease_expires_at, next.prev_state, next.ready_at,
-          (SELECT v.queued_at FROM videos AS v WHERE v.id = j.video_id) AS video_queued_at";
+          (SELECT v.queued_at IS DISTINCT FROM next.ready_at FROM videos AS v
+           WHERE v.id = j.video_id) AS stale_queued_at";
 
 const REQUEUED_AT: &str = "
 UPDATE videos SET queued_at = $2, updated_at = now()
@@ -65,7 +66,8 @@ struct ClaimRow {
     lease_expires_at: DateTime<Utc>,
     prev_state: String,
     ready_at: DateTime<Utc>,
-    video_queued_at: Option<DateTime<Utc>>,
+    /// Whether the video's `queued_at` differs from `ready_at` (NULL: no video row).
+    stale_queued_at: Option<bool>,
 }
 
 impl PgJobQueue {
@@ -85,16 +87,15 @@ impl PgJobQueue {
         }
     }
 
-    /// Claims up to `max` jobs in one statement (a worker with many free slots, benchmarks).
-    /// Rows that cannot run are buried as in [`heimdex_core::JobQueue::claim`], so fewer than the
-    /// claimable count may come back; an empty result means nothing was claimable.
-    pub async fn claim_batch(
+    /// Claims up to `max` jobs in one statement; rows that cannot run are buried as in `claim`.
+    pub(super) async fn claim_many(
         &self,
         worker: &WorkerId,
         lease: Duration,
-        max: u32,
+        max: usize,
     ) -> Result<Vec<ClaimedJob>> {
-        let mut rows = self.claim_rows(worker, lease, max.max(1)).await?;
+        let max = u32::try_from(max.max(1)).unwrap_or(u32::MAX);
+        let mut rows = self.claim_rows(worker, lease, max).await?;
         rows.sort_by_key(|r| (r.ready_at, r.video_id));
         let mut jobs = Vec::with_capacity(rows.len());
         for row in rows {
@@ -140,7 +141,7 @@ impl PgJobQueue {
                 .await?;
             return Ok(None);
         }
-        if row.video_queued_at != Some(row.ready_at) {
+        if row.stale_queued_at == Some(true) {
             // A retry, release or redelivery: queue time counts from when it became claimable.
             self.write_queued_at(video, row.ready_at).await;
         }

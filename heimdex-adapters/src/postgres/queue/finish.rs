@@ -1,6 +1,7 @@
 //! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
 //! can never overwrite a newer attempt.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -115,25 +116,39 @@ impl PgJobQueue {
         }
     }
 
-    /// Marks every job whose lease is still held as done, in one statement, and returns the
-    /// `(video, lease token)` pairs that were finished (a batching worker, benchmarks). Jobs whose
-    /// lease was lost are left alone, exactly as [`heimdex_core::JobQueue::finish`] would.
-    pub async fn finish_succeeded(&self, jobs: &[ClaimedJob]) -> Result<Vec<ClaimedJob>> {
+    /// Successes in one statement (the ones it did not change are checked one by one, as a
+    /// replay or a lost lease); failures one by one.
+    pub(super) async fn finish_many(
+        &self,
+        jobs: &[(ClaimedJob, JobOutcome)],
+    ) -> Vec<Result<FinishOutcome>> {
         let pairs: Vec<(Uuid, Uuid)> = jobs
             .iter()
-            .map(|j| (j.job.video.as_uuid(), j.lease.token))
+            .filter(|(_, outcome)| outcome.is_success())
+            .map(|(j, _)| (j.job.video.as_uuid(), j.lease.token))
             .collect();
-        let done = self.succeed_batch(&pairs).await?;
-        Ok(jobs
-            .iter()
-            .filter(|j| done.contains(&(j.job.video.as_uuid(), j.lease.token)))
-            .cloned()
-            .collect())
+        let done = match self.succeed_batch(&pairs).await {
+            Ok(done) => Some(done),
+            Err(err) => {
+                tracing::warn!(error = %err, "batch finish failed; finishing one by one");
+                None
+            }
+        };
+        let mut results = Vec::with_capacity(jobs.len());
+        for (job, outcome) in jobs {
+            let key = (job.job.video.as_uuid(), job.lease.token);
+            results.push(match (&done, outcome.is_success()) {
+                (Some(done), true) if done.contains(&key) => Ok(FinishOutcome::Done),
+                (Some(_), true) => self.replay(job, outcome).await,
+                _ => self.finish_one(job, outcome).await,
+            });
+        }
+        results
     }
 
-    async fn succeed_batch(&self, pairs: &[(Uuid, Uuid)]) -> Result<Vec<(Uuid, Uuid)>> {
+    async fn succeed_batch(&self, pairs: &[(Uuid, Uuid)]) -> Result<HashSet<(Uuid, Uuid)>> {
         if pairs.is_empty() {
-            return Ok(Vec::new());
+            return Ok(HashSet::new());
         }
         let (videos, tokens): (Vec<Uuid>, Vec<Uuid>) = pairs.iter().copied().unzip();
         // `video_id = ANY AND token = ANY` is exact because every claim has its own random token.

@@ -9,6 +9,8 @@
 //!   running is not enqueued twice ([`EnqueueOutcome::AlreadyActive`]).
 //! - **claim** takes the oldest claimable row with `FOR UPDATE SKIP LOCKED` and leases it: claimable
 //!   means queued and due, or running with an expired lease. Every claim counts an attempt.
+//!   `claim_batch` takes several in the same statement, and `finish_batch` marks every success
+//!   of a batch done in one statement.
 //! - **heartbeat / finish / release** must show the lease token; a worker that lost its lease gets
 //!   [`Error::Conflict`] and changes nothing. Replaying the finish that already ended the attempt
 //!   returns the same outcome, so a finish retried after a lost reply is harmless.
@@ -147,5 +149,18 @@ impl JobQueue for PgJobQueue {
 
     async fn requeue_dead(&self, video: VideoId) -> Result<()> {
         self.revive(video).await
+    }
+
+    async fn claim_batch(
+        &self,
+        worker: &WorkerId,
+        lease: Duration,
+        max: usize,
+    ) -> Result<Vec<ClaimedJob>> {
+        self.claim_many(worker, lease, max).await
+    }
+
+    async fn finish_batch(&self, jobs: &[(ClaimedJob, JobOutcome)]) -> Vec<Result<FinishOutcome>> {
+        self.finish_many(jobs).await
     }
 }
