@@ -1,0 +1,273 @@
+//! What both durable queues promise beyond the generic conformance suite: the video-row timing
+//! they write (contract §2), burial of jobs that cannot run, and the retry budget. Every test runs
+//! against the embedded store and against PostgreSQL.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use heimdex_adapters::embedded::queue::EmbeddedJobQueue;
+use heimdex_adapters::embedded::EmbeddedStore;
+use heimdex_adapters::postgres::queue::PgJobQueue;
+use heimdex_core::queue::{EnqueueOutcome, FinishOutcome, JobQueue, NewJob, RetryPolicy};
+use heimdex_core::record::{NewProfile, NewVideo, VideoRecord};
+use heimdex_core::{
+    Catalog, Error, FailureKind, Flush, JobOutcome, StageName, Store, TimingEvent, UserId,
+    VideoId, VideoStatus, WorkerId,
+};
+
+/// A store, a queue over it, and a way to write a job row by hand.
+struct Fixture {
+    store: Arc<dyn Store>,
+    queue: Arc<dyn JobQueue>,
+    raw_job: Box<dyn Fn(VideoId) -> futures_like::BoxFuture + Send + Sync>,
+}
+
+mod futures_like {
+    pub type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+}
+
+fn policy(max_retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        base_delay: Duration::from_millis(40),
+        max_delay: Duration::from_secs(1),
+    }
+}
+
+async fn embedded(policy: RetryPolicy) -> Fixture {
+    let store = Arc::new(EmbeddedStore::in_memory().await.unwrap());
+    let pool = store.pool().clone();
+    let queue = Arc::new(EmbeddedJobQueue::new(pool.clone(), policy));
+    let raw_job = Box::new(move |video: VideoId| -> futures_like::BoxFuture {
+        let pool = pool.clone();
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO jobs (video_id, source, available_at, enqueued_at, created_at, updated_at) \
+                 VALUES (?1, NULL, 0, 0, 0, 0)",
+            )
+            .bind(video.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+        })
+    });
+    Fixture { store, queue, raw_job }
+}
+
+async fn postgres(policy: RetryPolicy) -> Fixture {
+    let db = support::pg::TestDb::new().await;
+    let store = Arc::new(db.store().await);
+    let pool = db.pool().clone();
+    let queue = Arc::new(PgJobQueue::new(pool.clone(), policy));
+    let raw_job = Box::new(move |video: VideoId| -> futures_like::BoxFuture {
+        let pool = pool.clone();
+        Box::pin(async move {
+            sqlx::query("INSERT INTO jobs (video_id, source) VALUES ($1, NULL)")
+                .bind(video.as_uuid())
+                .execute(&pool)
+                .await
+                .unwrap();
+        })
+    });
+    std::mem::forget(db); // dropped with the process; the database is throwaway
+    Fixture { store, queue, raw_job }
+}
+
+impl Fixture {
+    async fn video(&self) -> VideoId {
+        let owner = UserId::new_v4();
+        self.store
+            .upsert_profile(NewProfile { user_id: owner, full_name: "Owner".into() })
+            .await
+            .unwrap();
+        self.store
+            .create_video(NewVideo {
+                id: None,
+                owner_id: owner,
+                storage_path: "/videos/a.mp4".into(),
+                filename: Some("a.mp4".into()),
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn row(&self, video: VideoId) -> VideoRecord {
+        self.store.flush().await.unwrap();
+        self.store.video(video).await.unwrap().expect("video row")
+    }
+
+    async fn enqueue(&self, video: VideoId) -> EnqueueOutcome {
+        let job = NewJob { video, source: "/videos/a.mp4".into(), owner: None };
+        self.queue.enqueue(job).await.unwrap()
+    }
+}
+
+fn failed(message: &str) -> JobOutcome {
+    JobOutcome::Failed {
+        stage: StageName::TRANSCRIPTION,
+        kind: FailureKind::Decode,
+        message: message.into(),
+    }
+}
+
+const LEASE: Duration = Duration::from_secs(30);
+
+macro_rules! both_stores {
+    ($($name:ident => $body:path;)*) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn embedded() {
+                $body(super::embedded).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                $body(super::postgres).await
+            }
+        }
+    )*};
+}
+
+type Make<F> = fn(RetryPolicy) -> F;
+
+both_stores! {
+    enqueue_writes_queued_at_and_stage_queued_once => enqueue_writes_queued_at;
+    a_retry_is_queued_from_when_it_became_claimable => retry_queue_time;
+    retries_run_out_then_the_job_is_dead_until_requeued => retry_dead_requeue;
+    an_expired_lease_is_redelivered_as_a_new_attempt => lease_expiry;
+    an_expired_lease_with_no_retry_left_fails_the_video_at_its_stage => expiry_without_retries;
+    a_job_without_a_source_is_buried_with_its_reason => undecodable;
+    release_gives_the_job_back_without_using_a_retry => release_budget;
+}
+
+async fn enqueue_writes_queued_at<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(3)).await;
+    let video = fx.video().await;
+    assert_eq!(fx.enqueue(video).await, EnqueueOutcome::Enqueued);
+    let row = fx.row(video).await;
+    assert_eq!(row.processing_stage.as_deref(), Some("queued"));
+    assert_eq!(row.status, VideoStatus::Pending);
+    let queued_at = row.queued_at.expect("queued_at written by enqueue");
+    assert_eq!(fx.enqueue(video).await, EnqueueOutcome::AlreadyActive);
+    assert_eq!(fx.row(video).await.queued_at, Some(queued_at), "a refused enqueue writes nothing");
+}
+
+async fn retry_queue_time<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(3)).await;
+    let video = fx.video().await;
+    fx.enqueue(video).await;
+    let w = WorkerId::new("w");
+    let first = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
+    let FinishOutcome::RetryScheduled { at } = fx.queue.finish(&first, &failed("boom")).await.unwrap() else {
+        panic!("a first failure is retried");
+    };
+    assert!(fx.queue.claim(&w, LEASE).await.unwrap().is_none(), "not claimable before its time");
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let second = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
+    assert_eq!(second.job.attempt, 2);
+    assert_eq!(fx.row(video).await.queued_at, Some(at), "queue time counts from the retry's due time");
+}
+
+async fn retry_dead_requeue<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(1)).await;
+    let video = fx.video().await;
+    fx.enqueue(video).await;
+    let w = WorkerId::new("w");
+    let a1 = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
+    assert!(matches!(fx.queue.finish(&a1, &failed("one")).await.unwrap(), FinishOutcome::RetryScheduled { .. }));
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let a2 = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
+    assert_eq!(fx.queue.finish(&a2, &failed("two")).await.unwrap(), FinishOutcome::Dead);
+    assert_eq!(fx.queue.finish(&a2, &failed("two")).await.unwrap(), FinishOutcome::Dead, "replayed finish");
+    let dead = fx.queue.dead_jobs().await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!((dead[0].video, dead[0].attempts), (video, 2));
+    assert!(dead[0].reason.contains("two") && dead[0].reason.contains("transcription"), "{}", dead[0].reason);
+    assert!(fx.queue.claim(&w, LEASE).await.unwrap().is_none(), "dead jobs are not claimed");
+
+    fx.queue.requeue_dead(video).await.unwrap();
+    assert!(fx.queue.dead_jobs().await.unwrap().is_empty());
+    assert_eq!(fx.row(video).await.processing_stage.as_deref(), Some("queued"));
+    let a3 = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
+    assert_eq!(a3.job.attempt, 3, "attempts keep counting so stage timings stay apart");
+    assert!(matches!(fx.queue.finish(&a3, &failed("three")).await.unwrap(), FinishOutcome::RetryScheduled { .. }), "fresh budget");
+    let err = fx.queue.requeue_dead(video).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err}");
+}
+
+async fn lease_expiry<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(3)).await;
+    let video = fx.video().await;
+    fx.enqueue(video).await;
+    let stale = fx.queue.claim(&WorkerId::new("dies"), Duration::from_millis(40)).await.unwrap().unwrap();
+    assert!(fx.queue.claim(&WorkerId::new("other"), LEASE).await.unwrap().is_none(), "leased");
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    let fresh = fx.queue.claim(&WorkerId::new("other"), LEASE).await.unwrap().unwrap();
+    assert_eq!((fresh.job.video, fresh.job.attempt), (video, 2));
+    assert_ne!(fresh.lease.token, stale.lease.token);
+    assert_eq!(fx.row(video).await.queued_at, Some(stale.lease.expires_at), "queued from the expiry");
+
+    let late = fx.queue.finish(&stale, &JobOutcome::Succeeded).await.unwrap_err();
+    assert!(matches!(late, Error::Conflict(_)), "{late}");
+    assert!(matches!(fx.queue.heartbeat(&stale, LEASE).await, Err(Error::Conflict(_))));
+    assert!(matches!(fx.queue.release(&stale).await, Err(Error::Conflict(_))));
+    // The newer attempt is untouched: its lease still works and its finish counts.
+    fx.queue.heartbeat(&fresh, LEASE).await.unwrap();
+    assert_eq!(fx.queue.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
+    assert_eq!(fx.queue.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done, "replay");
+}
+
+async fn expiry_without_retries<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(0)).await;
+    let video = fx.video().await;
+    fx.enqueue(video).await;
+    let held = fx.queue.claim(&WorkerId::new("dies"), Duration::from_millis(40)).await.unwrap().unwrap();
+    let at = heimdex_core::time::now();
+    fx.store.record(TimingEvent::JobStarted { video, attempt: 1, at });
+    fx.store.record(TimingEvent::StageStarted { video, attempt: 1, stage: StageName::TRANSCRIPTION, at });
+    assert_eq!(fx.row(video).await.status, VideoStatus::Processing);
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert!(fx.queue.claim(&WorkerId::new("other"), LEASE).await.unwrap().is_none());
+    let dead = fx.queue.dead_jobs().await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].attempts, 1);
+    assert_eq!(dead[0].reason, "lease expired on attempt 1, no retry left");
+    let row = fx.row(video).await;
+    assert_eq!(row.status, VideoStatus::Failed);
+    assert_eq!(row.processing_stage.as_deref(), Some("transcription"), "failure stays attributed");
+    assert_eq!(row.error_message.as_deref(), Some(dead[0].reason.as_str()));
+    assert_eq!(row.processing_finished_at, Some(held.lease.expires_at));
+}
+
+async fn undecodable<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(3)).await;
+    let (bad, good) = (fx.video().await, fx.video().await);
+    (fx.raw_job)(bad).await;
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    fx.enqueue(good).await;
+    let claimed = fx.queue.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
+    assert_eq!(claimed.job.video, good, "the bad row is skipped, the next job is claimed");
+    let dead = fx.queue.dead_jobs().await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!((dead[0].video, dead[0].attempts), (bad, 0));
+    assert_eq!(dead[0].reason, "undecodable job: no source");
+    let row = fx.row(bad).await;
+    assert_eq!(row.status, VideoStatus::Failed);
+    assert_eq!(row.error_message.as_deref(), Some("undecodable job: no source"));
+}
+
+async fn release_budget<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
+    let fx = make(policy(1)).await;
+    let video = fx.video().await;
+    fx.enqueue(video).await;
+    let w = WorkerId::new("w");
+    let first = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
+    fx.queue.release(&first).await.unwrap();
+    let second = fx.queue.claim(&w, LEASE).await.unwrap().expect("claimable again at once");
+    assert_eq!(second.job.attempt, 2);
+    assert!(
+        matches!(fx.queue.finish(&second, &failed("x")).await.unwrap(), FinishOutcome::RetryScheduled { .. }),
+        "the released attempt did not use the only retry"
+    );
+}
