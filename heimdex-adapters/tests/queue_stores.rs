@@ -271,3 +271,40 @@ async fn release_budget<F: std::future::Future<Output = Fixture>>(make: Make<F>)
         "the released attempt did not use the only retry"
     );
 }
+
+#[tokio::test]
+async fn enqueue_file_creates_the_video_and_queues_it_or_says_why_not() {
+    use heimdex_adapters::enqueue::enqueue_file;
+    let fx = embedded(policy(3)).await;
+    let owner = UserId::new_v4();
+    fx.store
+        .upsert_profile(NewProfile { user_id: owner, full_name: "Owner".into() })
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("heimdex-enqueue-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("talk.mp4");
+    std::fs::write(&file, b"not really a video").unwrap();
+
+    let video = enqueue_file(&*fx.store, &*fx.queue, owner, file.to_str().unwrap()).await.unwrap();
+    let row = fx.row(video).await;
+    assert_eq!(row.storage_path, file.canonicalize().unwrap().to_str().unwrap());
+    assert_eq!((row.filename.as_deref(), row.owner_id), (Some("talk.mp4"), owner));
+    assert_eq!(row.processing_stage.as_deref(), Some("queued"));
+    let job = fx.queue.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
+    assert_eq!((job.job.video, job.job.owner), (video, Some(owner)));
+    assert_eq!(job.job.source, row.storage_path);
+
+    let uri = "https://cdn.example/v/clip.mp4";
+    let remote = enqueue_file(&*fx.store, &*fx.queue, owner, uri).await.unwrap();
+    assert_eq!(fx.row(remote).await.storage_path, uri);
+
+    let missing = dir.join("nope.mp4");
+    let err = enqueue_file(&*fx.store, &*fx.queue, owner, missing.to_str().unwrap()).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err}");
+    let err = enqueue_file(&*fx.store, &*fx.queue, owner, dir.to_str().unwrap()).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput(m) if m.contains("not a regular file")), "{err}");
+    let err = enqueue_file(&*fx.store, &*fx.queue, UserId::new_v4(), uri).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "unknown owner: {err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

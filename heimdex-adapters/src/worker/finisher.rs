@@ -15,7 +15,11 @@ use tokio::task::JoinHandle;
 /// Most finishes written in one batch.
 const MAX_BATCH: usize = 256;
 
-type Request = (ClaimedJob, JobOutcome, oneshot::Sender<Result<FinishOutcome>>);
+type Request = (
+    ClaimedJob,
+    JobOutcome,
+    oneshot::Sender<Result<FinishOutcome>>,
+);
 
 /// The sending side; cloned into every job.
 #[derive(Clone, Debug)]
@@ -31,7 +35,11 @@ impl Finisher {
     }
 
     /// Finishes one attempt, possibly together with others.
-    pub(super) async fn finish(&self, job: ClaimedJob, outcome: JobOutcome) -> Result<FinishOutcome> {
+    pub(super) async fn finish(
+        &self,
+        job: ClaimedJob,
+        outcome: JobOutcome,
+    ) -> Result<FinishOutcome> {
         let (done, result) = oneshot::channel();
         if self.tx.send((job, outcome, done)).is_err() {
             return Err(stopped());

@@ -27,6 +27,7 @@ mod job;
 mod log;
 mod report;
 mod signal;
+mod stop;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -41,6 +42,7 @@ use tracing::Instrument;
 pub use config::WorkerConfig;
 pub use report::WorkerReport;
 pub use signal::{Announcer, WorkSignal};
+pub use stop::termination;
 
 use finisher::Finisher;
 use job::{JobEnd, JobRunner};

@@ -5,8 +5,8 @@ use heimdex_core::{Error, Result, VideoId};
 use sqlx::Row;
 
 use super::video::mark_queued;
-use crate::embedded::error::db;
 use super::{instant, micros, EmbeddedJobQueue};
+use crate::embedded::error::db;
 
 /// Inserts the job, or revives a finished one (keeping `attempt`); a queued or running job is left
 /// alone and no row comes back.
