@@ -6,8 +6,10 @@ pub mod backfill;
 pub mod config;
 #[cfg(feature = "embedded")]
 pub mod embedded;
+pub mod enqueue;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod worker;
 
 pub use backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 pub use config::StoreConfig;
