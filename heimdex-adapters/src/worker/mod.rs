@@ -144,7 +144,14 @@ impl Worker {
                     .claim_batch(&self.id, config.lease, permits.len())
                     .await;
                 let wait = match claimed {
-                    Ok(claimed) if !claimed.is_empty() => {
+                    Ok(mut claimed) if !claimed.is_empty() => {
+                        for extra in claimed.split_off(permits.len().min(claimed.len())) {
+                            // A queue that returned more than asked for: give the rest back.
+                            tracing::warn!(video = %extra.job.video, "claimed beyond free slots; releasing");
+                            if let Err(err) = self.queue.release(&extra).await {
+                                tracing::warn!(error = %err, "release failed; redelivered after the lease");
+                            }
+                        }
                         for (claimed, permit) in claimed.into_iter().zip(permits) {
                             report.claimed();
                             let runner = Arc::clone(&runner);
