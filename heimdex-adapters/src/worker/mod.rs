@@ -18,9 +18,31 @@
 //! Jobs that cannot be decoded never reach the worker: the queue buries them as dead with the
 //! reason when they are claimed.
 //!
+//! # Examples
+//!
+//! A worker process on the configured store (PostgreSQL with `DATABASE_URL`, else the embedded
+//! file), stopped by SIGTERM or Ctrl-C:
+//!
+//! ```no_run
+//! # async fn demo(pipeline: std::sync::Arc<dyn heimdex_core::Pipeline>) -> heimdex_core::Result<()> {
+//! use heimdex_adapters::worker::{open_backend, termination, Worker, WorkerConfig};
+//! use heimdex_adapters::StoreConfig;
+//!
+//! let backend = open_backend(&StoreConfig::from_env(), Default::default()).await?;
+//! let config = WorkerConfig::default().with_concurrency(2);
+//! let worker = Worker::new(backend.queue.clone(), pipeline, backend.store.clone(), config)
+//!     .with_signal(backend.signal.clone());
+//! let report = worker.run(termination()).await;
+//! backend.store.flush().await?; // the last timing writes
+//! println!("{report:?}");
+//! # Ok(()) }
+//! ```
+//!
 //! [`CancelReason::TimeLimit`]: heimdex_core::CancelReason::TimeLimit
 //! [`CancelReason::Shutdown`]: heimdex_core::CancelReason::Shutdown
 
+#[cfg(all(feature = "postgres", feature = "embedded"))]
+mod backend;
 mod config;
 mod finisher;
 mod job;
@@ -39,6 +61,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+#[cfg(all(feature = "postgres", feature = "embedded"))]
+pub use backend::{open_backend, Backend};
 pub use config::WorkerConfig;
 pub use report::WorkerReport;
 pub use signal::{Announcer, WorkSignal};
