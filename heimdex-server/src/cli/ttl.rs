@@ -1,0 +1,57 @@
+//! Durations on the command line: `90s`, `30m`, `1h`, `7d`.
+
+use std::time::Duration;
+
+/// Parses `<N><unit>` with unit `s`, `m`, `h` or `d` and N a positive integer.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || {
+        format!("invalid duration {s:?}: expected a positive number and a unit, like 90s, 30m, 1h or 7d")
+    };
+    let unit = s.chars().last().ok_or_else(bad)?;
+    let seconds_per_unit: u64 = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3_600,
+        'd' => 86_400,
+        _ => return Err(bad()),
+    };
+    let number = &s[..s.len() - 1];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    match n.checked_mul(seconds_per_unit) {
+        Some(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_scale_to_seconds() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1_800)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3_600)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
+    }
+
+    #[test]
+    fn zero_signs_and_missing_units_are_refused() {
+        for s in [
+            "",
+            "h",
+            "0h",
+            "-1h",
+            "1.5h",
+            "1",
+            "1w",
+            " 1h",
+            "99999999999999999999d",
+        ] {
+            assert!(parse_duration(s).is_err(), "{s:?}");
+        }
+    }
+}
