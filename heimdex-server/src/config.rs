@@ -46,6 +46,18 @@ impl ServerConfig {
             ..Self::default()
         }
     }
+
+    /// Sets the largest request head accepted.
+    pub fn with_max_header_bytes(mut self, max: usize) -> Self {
+        self.max_header_bytes = max;
+        self
+    }
+
+    /// Sets how long requests in flight may take to finish after a shutdown signal.
+    pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
 }
 
 /// What every request goes through: CORS and the size and concurrency limits.
@@ -74,6 +86,24 @@ impl Default for HttpConfig {
 }
 
 impl HttpConfig {
+    /// Sets the allowed CORS origins.
+    pub fn with_cors_origins(mut self, origins: Vec<String>) -> Self {
+        self.cors_origins = origins;
+        self
+    }
+
+    /// Sets how many requests are handled at once.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = max;
+        self
+    }
+
+    /// Sets the largest request body accepted.
+    pub fn with_max_body_bytes(mut self, max: u64) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
     /// Parses `HEIMDEX_CORS_ORIGINS`: comma-separated, whitespace-trimmed, empty entries ignored.
     pub fn parse_origins(list: &str) -> Vec<String> {
         list.split(',')

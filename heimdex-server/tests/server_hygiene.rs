@@ -82,8 +82,7 @@ async fn oversized_bodies_and_headers_are_refused() {
 #[tokio::test]
 async fn requests_over_the_in_flight_limit_get_503_at_once() {
     let store = SlowStore::new();
-    let mut http = HttpConfig::default();
-    http.max_in_flight = 1;
+    let http = HttpConfig::default().with_max_in_flight(1);
     let server = Arc::new(TestServer::with_http(store.clone(), http).await);
     let first = tokio::spawn({
         let server = server.clone();
@@ -100,8 +99,7 @@ async fn requests_over_the_in_flight_limit_get_503_at_once() {
 
 #[tokio::test]
 async fn cors_allows_configured_origins_only_and_covers_error_answers() {
-    let mut http = HttpConfig::default();
-    http.cors_origins = vec!["https://admin.example.com".into()];
+    let http = HttpConfig::default().with_cors_origins(vec!["https://admin.example.com".into()]);
     let server = TestServer::with_http(SlowStore::new(), http).await;
     let origin = ("origin", "https://admin.example.com");
 
@@ -186,8 +184,8 @@ async fn shutdown_lets_requests_in_flight_finish_then_stops_listening() {
 #[tokio::test]
 async fn the_grace_period_bounds_shutdown() {
     let store = SlowStore::new();
-    let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap());
-    config.shutdown_grace = Duration::from_millis(200);
+    let config = ServerConfig::new("127.0.0.1:0".parse().unwrap())
+        .with_shutdown_grace(Duration::from_millis(200));
     let server =
         TestServer::with_config(AppState::new(store.clone(), support::auth()), config).await;
     let addr = server.addr;

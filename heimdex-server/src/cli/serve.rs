@@ -44,10 +44,9 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// The listener settings.
     pub fn server_config(&self) -> ServerConfig {
-        let mut config = ServerConfig::new(self.bind);
-        config.max_header_bytes = self.max_header_bytes as usize;
-        config.shutdown_grace = self.shutdown_grace;
-        config
+        ServerConfig::new(self.bind)
+            .with_max_header_bytes(self.max_header_bytes as usize)
+            .with_shutdown_grace(self.shutdown_grace)
     }
 
     /// The per-request policy; an origin that is not `*` or `http(s)://host[:port]` is refused.
@@ -58,11 +57,10 @@ impl ServeArgs {
                 "invalid CORS origin {bad:?}: expected * or http(s)://host[:port]"
             )));
         }
-        let mut http = HttpConfig::default();
-        http.cors_origins = origins;
-        http.max_in_flight = self.max_in_flight as usize;
-        http.max_body_bytes = self.max_body_bytes;
-        Ok(http)
+        Ok(HttpConfig::default()
+            .with_cors_origins(origins)
+            .with_max_in_flight(self.max_in_flight as usize)
+            .with_max_body_bytes(self.max_body_bytes))
     }
 }
 
