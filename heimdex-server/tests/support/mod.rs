@@ -1,6 +1,7 @@
 //! Shared test support: a real server on an ephemeral port, a real HTTP client, and tokens.
 #![allow(dead_code)]
 
+pub mod golden_checks;
 pub mod samples;
 pub mod schema;
 pub mod slow;
