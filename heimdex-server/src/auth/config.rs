@@ -48,3 +48,33 @@ impl AuthConfig {
         Ok(Admin { user_id })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Secret;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let keys = JwtKeys::none()
+            .with_secret(Secret::new("s3cr3t-s3cr3t"))
+            .unwrap();
+        let auth = AuthConfig::new(keys, AdminList::parse("admin-1"));
+        let shown = format!("{auth:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(
+            shown.contains("admin-1") && shown.contains("HS256"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn header_problems_come_before_token_problems_before_allow_list_problems() {
+        let auth = AuthConfig::new(JwtKeys::none(), AdminList::default());
+        assert_eq!(auth.authenticate(None), Err(ApiError::NotAuthenticated));
+        assert_eq!(
+            auth.authenticate(Some("Bearer x.y.z")),
+            Err(ApiError::InvalidCredentials)
+        );
+    }
+}
