@@ -2,7 +2,7 @@
 //! they write (contract §2), burial of jobs that cannot run, and the retry budget. Every test runs
 //! against the embedded store and against PostgreSQL.
 
-mod support;
+mod worker_support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,20 +12,20 @@ use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_adapters::postgres::queue::PgJobQueue;
 use heimdex_core::queue::{EnqueueOutcome, FinishOutcome, JobQueue, NewJob, RetryPolicy};
 use heimdex_core::record::{NewProfile, NewVideo, VideoRecord};
+use worker_support::pg::TestDb;
 use heimdex_core::{
     Catalog, Error, FailureKind, Flush, JobOutcome, StageName, Store, TimingEvent, UserId,
     VideoId, VideoStatus, WorkerId,
 };
 
+type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
 /// A store, a queue over it, and a way to write a job row by hand.
 struct Fixture {
     store: Arc<dyn Store>,
     queue: Arc<dyn JobQueue>,
-    raw_job: Box<dyn Fn(VideoId) -> futures_like::BoxFuture + Send + Sync>,
-}
-
-mod futures_like {
-    pub type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+    raw_job: Box<dyn Fn(VideoId) -> BoxFuture + Send + Sync>,
+    db: Option<TestDb>,
 }
 
 fn policy(max_retries: u32) -> RetryPolicy {
@@ -36,11 +36,11 @@ fn policy(max_retries: u32) -> RetryPolicy {
     }
 }
 
-async fn embedded(policy: RetryPolicy) -> Fixture {
+async fn embedded(policy: RetryPolicy) -> Option<Fixture> {
     let store = Arc::new(EmbeddedStore::in_memory().await.unwrap());
     let pool = store.pool().clone();
     let queue = Arc::new(EmbeddedJobQueue::new(pool.clone(), policy));
-    let raw_job = Box::new(move |video: VideoId| -> futures_like::BoxFuture {
+    let raw_job = Box::new(move |video: VideoId| -> BoxFuture {
         let pool = pool.clone();
         Box::pin(async move {
             sqlx::query(
@@ -53,15 +53,15 @@ async fn embedded(policy: RetryPolicy) -> Fixture {
             .unwrap();
         })
     });
-    Fixture { store, queue, raw_job }
+    Some(Fixture { store, queue, raw_job, db: None })
 }
 
-async fn postgres(policy: RetryPolicy) -> Fixture {
-    let db = support::pg::TestDb::new().await;
+async fn postgres(policy: RetryPolicy) -> Option<Fixture> {
+    let db = TestDb::new().await?;
     let store = Arc::new(db.store().await);
     let pool = db.pool().clone();
     let queue = Arc::new(PgJobQueue::new(pool.clone(), policy));
-    let raw_job = Box::new(move |video: VideoId| -> futures_like::BoxFuture {
+    let raw_job = Box::new(move |video: VideoId| -> BoxFuture {
         let pool = pool.clone();
         Box::pin(async move {
             sqlx::query("INSERT INTO jobs (video_id, source) VALUES ($1, NULL)")
@@ -71,11 +71,16 @@ async fn postgres(policy: RetryPolicy) -> Fixture {
                 .unwrap();
         })
     });
-    std::mem::forget(db); // dropped with the process; the database is throwaway
-    Fixture { store, queue, raw_job }
+    Some(Fixture { store, queue, raw_job, db: Some(db) })
 }
 
 impl Fixture {
+    /// Drops the PostgreSQL test database (a failed test leaves it for inspection).
+    async fn done(self) {
+        if let Some(db) = self.db {
+            db.remove().await;
+        }
+    }
     async fn video(&self) -> VideoId {
         let owner = UserId::new_v4();
         self.store
@@ -131,6 +136,9 @@ macro_rules! both_stores {
 
 type Make<F> = fn(RetryPolicy) -> F;
 
+trait MakeFut: std::future::Future<Output = Option<Fixture>> {}
+impl<T: std::future::Future<Output = Option<Fixture>>> MakeFut for T {}
+
 both_stores! {
     enqueue_writes_queued_at_and_stage_queued_once => enqueue_writes_queued_at;
     a_retry_is_queued_from_when_it_became_claimable => retry_queue_time;
@@ -141,8 +149,8 @@ both_stores! {
     release_gives_the_job_back_without_using_a_retry => release_budget;
 }
 
-async fn enqueue_writes_queued_at<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(3)).await;
+async fn enqueue_writes_queued_at<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(3)).await else { return };
     let video = fx.video().await;
     assert_eq!(fx.enqueue(video).await, EnqueueOutcome::Enqueued);
     let row = fx.row(video).await;
@@ -151,10 +159,11 @@ async fn enqueue_writes_queued_at<F: std::future::Future<Output = Fixture>>(make
     let queued_at = row.queued_at.expect("queued_at written by enqueue");
     assert_eq!(fx.enqueue(video).await, EnqueueOutcome::AlreadyActive);
     assert_eq!(fx.row(video).await.queued_at, Some(queued_at), "a refused enqueue writes nothing");
+    fx.done().await;
 }
 
-async fn retry_queue_time<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(3)).await;
+async fn retry_queue_time<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(3)).await else { return };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let w = WorkerId::new("w");
@@ -167,10 +176,11 @@ async fn retry_queue_time<F: std::future::Future<Output = Fixture>>(make: Make<F
     let second = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
     assert_eq!(second.job.attempt, 2);
     assert_eq!(fx.row(video).await.queued_at, Some(at), "queue time counts from the retry's due time");
+    fx.done().await;
 }
 
-async fn retry_dead_requeue<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(1)).await;
+async fn retry_dead_requeue<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(1)).await else { return };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let w = WorkerId::new("w");
@@ -194,10 +204,11 @@ async fn retry_dead_requeue<F: std::future::Future<Output = Fixture>>(make: Make
     assert!(matches!(fx.queue.finish(&a3, &failed("three")).await.unwrap(), FinishOutcome::RetryScheduled { .. }), "fresh budget");
     let err = fx.queue.requeue_dead(video).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
+    fx.done().await;
 }
 
-async fn lease_expiry<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(3)).await;
+async fn lease_expiry<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(3)).await else { return };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let stale = fx.queue.claim(&WorkerId::new("dies"), Duration::from_millis(40)).await.unwrap().unwrap();
@@ -216,10 +227,11 @@ async fn lease_expiry<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
     fx.queue.heartbeat(&fresh, LEASE).await.unwrap();
     assert_eq!(fx.queue.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
     assert_eq!(fx.queue.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done, "replay");
+    fx.done().await;
 }
 
-async fn expiry_without_retries<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(0)).await;
+async fn expiry_without_retries<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(0)).await else { return };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let held = fx.queue.claim(&WorkerId::new("dies"), Duration::from_millis(40)).await.unwrap().unwrap();
@@ -238,10 +250,11 @@ async fn expiry_without_retries<F: std::future::Future<Output = Fixture>>(make: 
     assert_eq!(row.processing_stage.as_deref(), Some("transcription"), "failure stays attributed");
     assert_eq!(row.error_message.as_deref(), Some(dead[0].reason.as_str()));
     assert_eq!(row.processing_finished_at, Some(held.lease.expires_at));
+    fx.done().await;
 }
 
-async fn undecodable<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(3)).await;
+async fn undecodable<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(3)).await else { return };
     let (bad, good) = (fx.video().await, fx.video().await);
     (fx.raw_job)(bad).await;
     tokio::time::sleep(Duration::from_millis(2)).await;
@@ -255,10 +268,11 @@ async fn undecodable<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
     let row = fx.row(bad).await;
     assert_eq!(row.status, VideoStatus::Failed);
     assert_eq!(row.error_message.as_deref(), Some("undecodable job: no source"));
+    fx.done().await;
 }
 
-async fn release_budget<F: std::future::Future<Output = Fixture>>(make: Make<F>) {
-    let fx = make(policy(1)).await;
+async fn release_budget<F: MakeFut>(make: Make<F>) {
+    let Some(fx) = make(policy(1)).await else { return };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let w = WorkerId::new("w");
@@ -270,12 +284,13 @@ async fn release_budget<F: std::future::Future<Output = Fixture>>(make: Make<F>)
         matches!(fx.queue.finish(&second, &failed("x")).await.unwrap(), FinishOutcome::RetryScheduled { .. }),
         "the released attempt did not use the only retry"
     );
+    fx.done().await;
 }
 
 #[tokio::test]
 async fn enqueue_file_creates_the_video_and_queues_it_or_says_why_not() {
     use heimdex_adapters::enqueue::enqueue_file;
-    let fx = embedded(policy(3)).await;
+    let fx = embedded(policy(3)).await.unwrap();
     let owner = UserId::new_v4();
     fx.store
         .upsert_profile(NewProfile { user_id: owner, full_name: "Owner".into() })
