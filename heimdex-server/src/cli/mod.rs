@@ -38,7 +38,7 @@ Environment:
 
 /// Heimdex: times video-indexing pipelines and answers the admin metrics.
 #[derive(Debug, Parser)]
-#[command(name = "heimdex", version, about, after_help = ENVIRONMENT_HELP)]
+#[command(name = "heimdex", version, after_help = ENVIRONMENT_HELP)]
 pub struct Cli {
     /// Where the rows live.
     #[command(flatten)]
