@@ -58,6 +58,9 @@ pub(crate) fn get_as_admin(
 }
 
 /// The JSON answer of a store call, or the endpoint's 500 (`message`) with the cause logged.
+///
+/// Every store error is the endpoint's 500, `Unavailable` included: the contract says "any internal
+/// error → 500 with the endpoint's message". Only `/healthz` answers 503 for a store that is down.
 pub(crate) fn answer<T: Serialize>(
     result: heimdex_core::Result<T>,
     message: &'static str,
