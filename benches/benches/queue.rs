@@ -126,10 +126,10 @@ async fn fill(pool: &PgPool, queue: &PgJobQueue, n: usize) {
 }
 
 async fn reset(pool: &PgPool) {
-    sqlx::raw_sql("TRUNCATE jobs; DELETE FROM videos; VACUUM ANALYZE jobs; VACUUM ANALYZE videos")
-        .execute(pool)
-        .await
-        .unwrap();
+    // One statement each: VACUUM cannot run inside the implicit transaction of a batch.
+    for sql in ["TRUNCATE jobs", "DELETE FROM videos", "VACUUM ANALYZE jobs", "VACUUM ANALYZE videos"] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
 }
 
 async fn raw(pool: &PgPool, queue: &Arc<PgJobQueue>, n: usize, claimers: usize, batch: usize) -> f64 {
