@@ -323,3 +323,38 @@ async fn enqueue_file_creates_the_video_and_queues_it_or_says_why_not() {
     assert!(matches!(err, Error::NotFound { .. }), "unknown owner: {err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_claimers_on_one_embedded_file_claim_each_job_once() {
+    let dir = std::env::temp_dir().join(format!("heimdex-queue-{}", uuid::Uuid::new_v4()));
+    let store = EmbeddedStore::open(&dir.join("heimdex.db")).await.unwrap();
+    let queue = Arc::new(EmbeddedJobQueue::new(store.pool().clone(), policy(3)));
+    for i in 0..400 {
+        let job = NewJob { video: VideoId::new_v4(), source: format!("/v/{i}.mp4"), owner: None };
+        queue.enqueue(job).await.unwrap();
+    }
+    let claimers: Vec<_> = (0..4)
+        .map(|c| {
+            let queue = Arc::clone(&queue);
+            tokio::spawn(async move {
+                let w = WorkerId::new(format!("claimer-{c}"));
+                let mut got = Vec::new();
+                while let Some(job) = queue.claim(&w, LEASE).await.unwrap() {
+                    assert_eq!(queue.finish(&job, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
+                    got.push(job.job.video);
+                }
+                got
+            })
+        })
+        .collect();
+    let mut seen = std::collections::HashMap::<VideoId, u32>::new();
+    for c in claimers {
+        for v in c.await.unwrap() {
+            *seen.entry(v).or_default() += 1;
+        }
+    }
+    assert_eq!(seen.len(), 400, "every job claimed");
+    assert!(seen.values().all(|&n| n == 1), "no job claimed twice");
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
