@@ -1,0 +1,110 @@
+//! [`MetricsQuery`] for the embedded store: candidate rows from SQL (`select.rs`), every number
+//! from `heimdex_core::stats`, the one definition the in-memory store uses too.
+//!
+//! Each call reads the clock once and uses that instant both for the SQL window and for the
+//! summary, so the two agree on which rows are in.
+
+use async_trait::async_trait;
+use heimdex_core::query::{
+    LatencySummary, Overview, QueueSummary, RtfSummary, SearchPoint, StageFailures, StageLatency,
+    ThroughputPoint, ThroughputV2Point, UserDetail, UsersPage,
+};
+use heimdex_core::{
+    stats, Bucket, Error, MetricsQuery, Page, Result, UserId, UserSort, VideoStatus, Window,
+};
+
+use super::error::db;
+use super::{select, EmbeddedStore};
+
+const FINISHED: [VideoStatus; 2] = [VideoStatus::Ready, VideoStatus::Failed];
+
+#[async_trait]
+impl MetricsQuery for EmbeddedStore {
+    async fn overview(&self) -> Result<Overview> {
+        let now = self.now();
+        let videos = select::all_videos(&self.pool).await?;
+        let searches = select::searches_since(&self.pool, Window::thirty_days().start(now)).await?;
+        Ok(stats::overview(&videos, &searches, now))
+    }
+
+    async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
+        let now = self.now();
+        let videos =
+            select::completed_since(&self.pool, &[VideoStatus::Ready], window.start(now)).await?;
+        Ok(stats::throughput(&videos, window, now))
+    }
+
+    async fn search_series(&self, window: Window, _bucket: Bucket) -> Result<Vec<SearchPoint>> {
+        let now = self.now();
+        let searches = select::searches_since(&self.pool, window.start(now)).await?;
+        Ok(stats::search_series(&searches, window, now))
+    }
+
+    async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
+        let now = self.now();
+        let profiles = select::all_profiles(&self.pool).await?;
+        let videos = select::all_videos(&self.pool).await?;
+        let searches = select::user_searches_since(&self.pool, window.start(now)).await?;
+        Ok(stats::users(
+            &profiles, &videos, &searches, window, page, sort, now,
+        ))
+    }
+
+    /// `NotFound` (`user <id>`) for a user without a profile.
+    async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
+        let now = self.now();
+        let profile = select::profile(&self.pool, user)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("user {user}")))?;
+        let videos = select::videos_of(&self.pool, user).await?;
+        let since = Window::seven_days().start(now);
+        let searches = select::searches_of(&self.pool, user, since).await?;
+        Ok(stats::user_detail(&profile, &videos, &searches, now))
+    }
+
+    async fn latency(&self, window: Window) -> Result<LatencySummary> {
+        let now = self.now();
+        let videos = select::finished_since(&self.pool, &FINISHED, window.start(now)).await?;
+        Ok(stats::latency(&videos, window, now))
+    }
+
+    async fn rtf(&self, window: Window) -> Result<RtfSummary> {
+        let now = self.now();
+        let videos =
+            select::finished_since(&self.pool, &[VideoStatus::Ready], window.start(now)).await?;
+        Ok(stats::rtf(&videos, window, now))
+    }
+
+    async fn queue(&self, window: Window) -> Result<QueueSummary> {
+        let now = self.now();
+        let videos = select::finished_since(&self.pool, &FINISHED, window.start(now)).await?;
+        Ok(stats::queue(&videos, window, now))
+    }
+
+    async fn failures_by_stage(&self, window: Window) -> Result<Vec<StageFailures>> {
+        let now = self.now();
+        let videos =
+            select::finished_since(&self.pool, &[VideoStatus::Failed], window.start(now)).await?;
+        Ok(stats::failures_by_stage(&videos, window, now))
+    }
+
+    async fn throughput_v2(&self, window: Window) -> Result<Vec<ThroughputV2Point>> {
+        let now = self.now();
+        let videos = select::completed_since(&self.pool, &FINISHED, window.start(now)).await?;
+        Ok(stats::throughput_v2(&videos, window, now))
+    }
+
+    async fn stage_latency(&self, window: Window) -> Result<Vec<StageLatency>> {
+        let now = self.now();
+        let timings = select::stage_timings_since(&self.pool, window.start(now)).await?;
+        Ok(stats::stage_latency(&timings, window, now))
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+}
