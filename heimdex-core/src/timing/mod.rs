@@ -4,6 +4,7 @@
 //! background. Timing never breaks work (architecture rule): a sink that cannot write logs, counts
 //! what it dropped, and retries where it can.
 
+pub mod apply;
 mod fanout;
 mod noop;
 
