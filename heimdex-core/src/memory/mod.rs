@@ -2,5 +2,7 @@
 //! and the brain of the embedded default.
 
 mod sink;
+mod store;
 
 pub use sink::MemorySink;
+pub use store::MemoryStore;
