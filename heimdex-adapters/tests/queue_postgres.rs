@@ -1,7 +1,7 @@
 //! The PostgreSQL queue under many claimers: every job claimed exactly once, batches that agree
 //! with single calls, and LISTEN/NOTIFY wake-ups.
 
-mod worker_support;
+mod support;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,14 +11,14 @@ use heimdex_adapters::postgres::queue::PgJobQueue;
 use heimdex_adapters::worker::WorkSignal;
 use heimdex_core::queue::{FinishOutcome, JobQueue, NewJob, RetryPolicy};
 use heimdex_core::{Error, FailureKind, JobOutcome, StageName, VideoId, WorkerId};
-use worker_support::pg::TestDb;
+use support::pg::TestDb;
 
 const LEASE: Duration = Duration::from_secs(60);
 
-async fn queue() -> Option<(Arc<PgJobQueue>, TestDb)> {
-    let db = TestDb::new().await?;
+async fn queue() -> (Arc<PgJobQueue>, TestDb) {
+    let db = TestDb::new().await;
     let queue = Arc::new(PgJobQueue::new(db.pool().clone(), RetryPolicy::default()));
-    Some((queue, db))
+    (queue, db)
 }
 
 fn jobs(n: usize) -> Vec<NewJob> {
@@ -29,7 +29,7 @@ fn jobs(n: usize) -> Vec<NewJob> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn four_claimers_share_two_thousand_jobs_each_claimed_exactly_once() {
-    let Some((q, db)) = queue().await else { return };
+    let (q, _db) = queue().await;
     let all = jobs(2_000);
     assert_eq!(q.enqueue_batch(&all).await.unwrap().len(), 2_000);
     let claimers: Vec<_> = (0..4)
@@ -60,12 +60,11 @@ async fn four_claimers_share_two_thousand_jobs_each_claimed_exactly_once() {
     assert!(seen.values().all(|&n| n == 1), "no job claimed twice");
     assert!(all.iter().all(|j| seen.contains_key(&j.video)));
     assert!(per_claimer.iter().filter(|&&n| n > 0).count() >= 2, "work was shared: {per_claimer:?}");
-    db.remove().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn batch_claims_race_without_overlap_and_batch_finishes_match_single_ones() {
-    let Some((q, db)) = queue().await else { return };
+    let (q, _db) = queue().await;
     q.enqueue_batch(&jobs(600)).await.unwrap();
     let claimers: Vec<_> = (0..4)
         .map(|c| {
@@ -119,12 +118,11 @@ async fn batch_claims_race_without_overlap_and_batch_finishes_match_single_ones(
     assert_eq!(results[2].as_ref().unwrap(), &FinishOutcome::Done, "replay");
     assert!(matches!(results[3], Err(Error::Conflict(_))));
     assert_eq!(q.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
-    db.remove().await;
 }
 
 #[tokio::test]
 async fn listeners_hear_enqueue_release_and_requeue_but_not_future_retries() {
-    let Some((q, db)) = queue().await else { return };
+    let (q, _db) = queue().await;
     let listener = q.listen().await.unwrap();
     let mut rx = listener.subscribe();
     rx.borrow_and_update();
@@ -145,6 +143,4 @@ async fn listeners_hear_enqueue_release_and_requeue_but_not_future_retries() {
     assert!(matches!(q.finish(&job, &fail).await.unwrap(), FinishOutcome::RetryScheduled { .. }));
     let quiet = tokio::time::timeout(Duration::from_millis(300), rx.changed()).await;
     assert!(quiet.is_err(), "a retry due in 15 s wakes nobody now");
-    drop(listener);
-    db.remove().await;
 }

@@ -2,7 +2,7 @@
 //! they write (contract §2), burial of jobs that cannot run, and the retry budget. Every test runs
 //! against the embedded store and against PostgreSQL.
 
-mod worker_support;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_adapters::postgres::queue::PgJobQueue;
 use heimdex_core::queue::{EnqueueOutcome, FinishOutcome, JobQueue, NewJob, RetryPolicy};
 use heimdex_core::record::{NewProfile, NewVideo, VideoRecord};
-use worker_support::pg::TestDb;
+use support::pg::TestDb;
 use heimdex_core::{
     Catalog, Error, FailureKind, Flush, JobOutcome, StageName, Store, TimingEvent, UserId,
     VideoId, VideoStatus, WorkerId,
@@ -57,8 +57,8 @@ async fn embedded(policy: RetryPolicy) -> Option<Fixture> {
 }
 
 async fn postgres(policy: RetryPolicy) -> Option<Fixture> {
-    let db = TestDb::new().await?;
-    let store = Arc::new(db.store().await);
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store());
     let pool = db.pool().clone();
     let queue = Arc::new(PgJobQueue::new(pool.clone(), policy));
     let raw_job = Box::new(move |video: VideoId| -> BoxFuture {
@@ -75,11 +75,9 @@ async fn postgres(policy: RetryPolicy) -> Option<Fixture> {
 }
 
 impl Fixture {
-    /// Drops the PostgreSQL test database (a failed test leaves it for inspection).
+    /// Drops the PostgreSQL test database.
     async fn done(self) {
-        if let Some(db) = self.db {
-            db.remove().await;
-        }
+        drop(self.db);
     }
     async fn video(&self) -> VideoId {
         let owner = UserId::new_v4();

@@ -1,6 +1,7 @@
 //! The worker on PostgreSQL: an idle worker is woken by LISTEN/NOTIFY (not by polling), runs the
 //! job through the store's sink, and buries a job that cannot run without stopping.
 
+mod support;
 mod worker_support;
 
 use std::sync::Arc;
@@ -10,15 +11,15 @@ use heimdex_adapters::postgres::queue::PgJobQueue;
 use heimdex_adapters::worker::{Worker, WorkerConfig};
 use heimdex_core::queue::{JobQueue, RetryPolicy};
 use heimdex_core::{Catalog, Flush, StageName, VideoStatus};
-use worker_support::pg::TestDb;
+use support::pg::TestDb;
 use worker_support::{eventually, new_video, pipeline, queued_video, Gauge};
 
 const SEC: Duration = Duration::from_secs(1);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_worker_is_woken_by_notify_long_before_its_next_poll() {
-    let Some(db) = TestDb::new().await else { return };
-    let store = Arc::new(db.store().await);
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store());
     let queue = Arc::new(PgJobQueue::new(db.pool().clone(), RetryPolicy::default()));
     let listener = Arc::new(queue.listen().await.unwrap());
     let gauge = Gauge::default();
@@ -49,13 +50,12 @@ async fn an_idle_worker_is_woken_by_notify_long_before_its_next_poll() {
     assert_eq!(report.succeeded, 3, "{report:?}");
     // Polling alone could not have started these before 10 s; notify did, in well under one.
     assert!(done.iter().all(|d| *d < 2 * SEC), "{done:?}");
-    db.remove().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_whose_row_cannot_be_decoded_goes_dead_and_the_next_one_runs() {
-    let Some(db) = TestDb::new().await else { return };
-    let store = Arc::new(db.store().await);
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store());
     let queue = Arc::new(PgJobQueue::new(db.pool().clone(), RetryPolicy::default()));
     let bad = new_video(&*store).await;
     sqlx::query("INSERT INTO jobs (video_id, source) VALUES ($1, NULL)")
@@ -87,5 +87,4 @@ async fn a_job_whose_row_cannot_be_decoded_goes_dead_and_the_next_one_runs() {
     let row = store.video(bad).await.unwrap().unwrap();
     assert_eq!(row.status, VideoStatus::Failed);
     assert_eq!(row.error_message.as_deref(), Some("undecodable job: no source"));
-    db.remove().await;
 }

@@ -2,8 +2,6 @@
 //! stages take known times.
 #![allow(dead_code)]
 
-pub mod pg;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
