@@ -52,8 +52,8 @@ COMMENT ON FUNCTION get_admin_processing_latency(INT) IS
     'Processing time mean and p50/p95/p99 (ms), mean queue and total time (ms) of attempts finished in the window';
 SELECT heimdex_secure_function('get_admin_processing_latency(INT)');
 
--- RTF: finished in the window, READY, with a duration and duration_s > 0;
--- rtf = (processing_duration_ms / 1000) / duration_s.
+-- RTF: finished in the window, READY, with a duration and a finite duration_s > 0 (NaN and
+-- Infinity are not media lengths); rtf = (processing_duration_ms / 1000) / duration_s.
 CREATE OR REPLACE FUNCTION get_admin_rtf_distribution(p_days_back INT DEFAULT 30)
 RETURNS TABLE (
     videos_measured BIGINT,
@@ -82,7 +82,7 @@ BEGIN
                 WHERE processing_finished_at >= $1
                   AND status = 'READY'
                   AND processing_duration_ms IS NOT NULL
-                  AND duration_s > 0
+                  AND duration_s > 0 AND duration_s < 'Infinity'::float8
             ) AS measured
         ) AS agg
     $q$ USING heimdex_window_start(p_days_back);
@@ -107,15 +107,14 @@ LANGUAGE plpgsql STABLE
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE $q$
-        SELECT n, q::float8, p::float8, t::float8,
-               (q / nullif(t, 0) * 100)::float8,
-               (p / nullif(t, 0) * 100)::float8
+        SELECT n, q, p, t, q / nullif(t, 0) * 100, p / nullif(t, 0) * 100
         FROM (
             SELECT count(*) AS n, avg(queue_s) AS q, avg(processing_s) AS p, avg(total_s) AS t
             FROM (
-                SELECT extract(epoch FROM (processing_started_at - queued_at)) AS queue_s,
-                       extract(epoch FROM (processing_finished_at - processing_started_at)) AS processing_s,
-                       extract(epoch FROM (processing_finished_at - queued_at)) AS total_s
+                SELECT extract(epoch FROM (processing_started_at - queued_at))::float8 AS queue_s,
+                       extract(epoch FROM (processing_finished_at - processing_started_at))::float8
+                           AS processing_s,
+                       extract(epoch FROM (processing_finished_at - queued_at))::float8 AS total_s
                 FROM videos
                 WHERE processing_finished_at >= $1
                   AND status IN ('READY', 'FAILED')
@@ -157,7 +156,8 @@ COMMENT ON FUNCTION get_admin_failures_by_stage(INT) IS
 SELECT heimdex_secure_function('get_admin_failures_by_stage(INT)');
 
 -- Throughput v2: READY or FAILED by UTC completion day (coalesce(processing_finished_at,
--- updated_at)), descending. Averages over READY rows that have the values.
+-- updated_at)), descending. Averages over READY rows that have the values (RTF: a finite
+-- duration_s > 0).
 CREATE OR REPLACE FUNCTION get_admin_throughput_timeseries_v2(p_days_back INT DEFAULT 30)
 RETURNS TABLE (
     day DATE,
@@ -179,7 +179,7 @@ BEGIN
                    FILTER (WHERE status = 'READY' AND processing_duration_ms IS NOT NULL),
                avg(processing_duration_ms::float8 / 1000 / duration_s)
                    FILTER (WHERE status = 'READY' AND processing_duration_ms IS NOT NULL
-                           AND duration_s > 0)
+                           AND duration_s > 0 AND duration_s < 'Infinity'::float8)
         FROM videos
         WHERE status IN ('READY', 'FAILED') AND coalesce(processing_finished_at, updated_at) >= $1
         GROUP BY 1

@@ -1,0 +1,141 @@
+//! How sqlx and migration failures of the PostgreSQL store become [`heimdex_core::Error`].
+
+use heimdex_core::{BoxError, Error};
+use sqlx::error::ErrorKind;
+
+/// The adapter name carried by [`Error::Unavailable`] and [`Error::Backend`].
+pub(crate) const ADAPTER: &str = "postgres";
+
+/// SQLSTATE classes that mean "the server cannot serve this right now": 08 connection exception,
+/// 53 insufficient resources, 57 operator intervention (shutdown, admin kill, cannot connect now).
+const UNAVAILABLE_CLASSES: [&str; 3] = ["08", "53", "57"];
+
+/// Maps a sqlx error:
+/// - no connection (pool timeout or closed, I/O, TLS, a crashed worker, SQLSTATE 08/53/57) is
+///   `Unavailable`: retrying later may work;
+/// - `RowNotFound` is `NotFound`;
+/// - a unique violation is `Conflict`; a foreign-key, not-null or check violation and a value
+///   PostgreSQL rejects (SQLSTATE class 22, e.g. `invalid_parameter_value` from a metric function's
+///   window check) are `InvalidInput`;
+/// - anything else is `Backend`.
+pub(crate) fn db(err: sqlx::Error) -> Error {
+    match &err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => unavailable(err),
+        sqlx::Error::RowNotFound => Error::not_found("row"),
+        sqlx::Error::Database(e) => {
+            let code = e.code().map(|c| c.into_owned()).unwrap_or_default();
+            match e.kind() {
+                ErrorKind::UniqueViolation => Error::Conflict(e.message().to_owned()),
+                ErrorKind::ForeignKeyViolation
+                | ErrorKind::NotNullViolation
+                | ErrorKind::CheckViolation => Error::invalid(e.message().to_owned()),
+                _ if code.starts_with("22") => Error::invalid(e.message().to_owned()),
+                _ if UNAVAILABLE_CLASSES.iter().any(|c| code.starts_with(c)) => unavailable(err),
+                _ => backend(err),
+            }
+        }
+        _ => backend(err),
+    }
+}
+
+/// True when the error is a lost or refused connection: the sink retries those.
+pub(crate) fn is_transient(err: &sqlx::Error) -> bool {
+    matches!(db_kind(err), Kind::Unavailable)
+}
+
+enum Kind {
+    Unavailable,
+    Other,
+}
+
+fn db_kind(err: &sqlx::Error) -> Kind {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => Kind::Unavailable,
+        sqlx::Error::Database(e) => {
+            let code = e.code().map(|c| c.into_owned()).unwrap_or_default();
+            // 40001 serialization failure and 40P01 deadlock: the same batch succeeds on retry.
+            if UNAVAILABLE_CLASSES.iter().any(|c| code.starts_with(c)) || code.starts_with("40") {
+                Kind::Unavailable
+            } else {
+                Kind::Other
+            }
+        }
+        _ => Kind::Other,
+    }
+}
+
+/// Maps a migration failure.
+pub(crate) fn migrate(err: sqlx::migrate::MigrateError) -> Error {
+    match err {
+        sqlx::migrate::MigrateError::Execute(e) => db(e),
+        other => backend(other),
+    }
+}
+
+/// An [`Error::Backend`] from any cause.
+pub(crate) fn backend(err: impl Into<BoxError>) -> Error {
+    Error::Backend {
+        adapter: ADAPTER,
+        source: err.into(),
+    }
+}
+
+/// An [`Error::Unavailable`] from any cause.
+pub(crate) fn unavailable(err: impl Into<BoxError>) -> Error {
+    Error::Unavailable {
+        adapter: ADAPTER,
+        source: err.into(),
+    }
+}
+
+/// A stored value that does not decode into the core's types (a row written by hand).
+pub(crate) fn corrupt(what: impl Into<String>) -> Error {
+    backend(what.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lost_connections_are_unavailable_and_transient() {
+        let io = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        assert!(is_transient(&io));
+        assert!(matches!(
+            db(io),
+            Error::Unavailable {
+                adapter: "postgres",
+                ..
+            }
+        ));
+        assert!(matches!(
+            db(sqlx::Error::PoolTimedOut),
+            Error::Unavailable { .. }
+        ));
+    }
+
+    #[test]
+    fn row_not_found_is_not_found_and_others_are_backend() {
+        assert!(matches!(
+            db(sqlx::Error::RowNotFound),
+            Error::NotFound { .. }
+        ));
+        let decode = sqlx::Error::ColumnNotFound("x".into());
+        assert!(!is_transient(&decode));
+        assert!(matches!(
+            db(decode),
+            Error::Backend {
+                adapter: "postgres",
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,222 @@
+//! [`MetricsQuery`] for the PostgreSQL store: every answer comes from the SQL functions of the
+//! migrations (`get_admin_*`), so an operator calling them from `psql` and the admin API see the
+//! same numbers. The functions do all the math in PostgreSQL, next to the data.
+
+mod users;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use heimdex_core::query::{
+    LatencySummary, Overview, QueueSummary, RtfSummary, SearchPoint, StageFailures, StageLatency,
+    ThroughputPoint, ThroughputV2Point, UserDetail, UsersPage,
+};
+use heimdex_core::{Bucket, MetricsQuery, Page, Result, UserId, UserSort, Window};
+use sqlx::postgres::PgRow;
+use sqlx::Row;
+
+use super::error::{corrupt, db};
+use super::PgStore;
+
+/// A `bigint` count column as `u64` (counts are never negative).
+fn count(row: &PgRow, column: &str) -> Result<u64> {
+    let n: i64 = row.try_get(column).map_err(db)?;
+    u64::try_from(n).map_err(|_| corrupt(format!("negative count in {column}")))
+}
+
+/// A nullable `float8` column.
+fn float(row: &PgRow, column: &str) -> Result<Option<f64>> {
+    row.try_get(column).map_err(db)
+}
+
+/// A `float8` column that is never null (sums, shares of a non-empty total).
+fn float0(row: &PgRow, column: &str) -> Result<f64> {
+    row.try_get(column).map_err(db)
+}
+
+/// A `YYYY-MM-DD` text column (the origin's Phase 1 functions return days as text).
+fn day_text(row: &PgRow, column: &str) -> Result<NaiveDate> {
+    let text: String = row.try_get(column).map_err(db)?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| corrupt(format!("day {text:?}: {e}")))
+}
+
+/// The window as the functions' `days_back` argument.
+fn days(window: Window) -> i32 {
+    i32::from(window.days())
+}
+
+impl PgStore {
+    /// Runs `SELECT * FROM <call>` with the window bound as `$1`.
+    async fn call(&self, call: &str, window: Window) -> Result<Vec<PgRow>> {
+        sqlx::query(&format!("SELECT * FROM {call}"))
+            .bind(days(window))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    /// Like [`call`](Self::call) for functions that return exactly one row.
+    async fn call_one(&self, call: &str, window: Window) -> Result<PgRow> {
+        sqlx::query(&format!("SELECT * FROM {call}"))
+            .bind(days(window))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+}
+
+#[async_trait]
+impl MetricsQuery for PgStore {
+    async fn overview(&self) -> Result<Overview> {
+        let row = sqlx::query("SELECT * FROM get_admin_overview_metrics()")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(Overview {
+            videos_ready_total: count(&row, "videos_ready_total")?,
+            videos_failed_total: count(&row, "videos_failed_total")?,
+            videos_total: count(&row, "videos_total")?,
+            failure_rate_pct: float0(&row, "failure_rate_pct")?,
+            hours_ready_total: float0(&row, "hours_ready_total")?,
+            searches_7d: count(&row, "searches_7d")?,
+            avg_search_latency_ms_7d: float(&row, "avg_search_latency_ms_7d")?,
+            searches_30d: count(&row, "searches_30d")?,
+            avg_search_latency_ms_30d: float(&row, "avg_search_latency_ms_30d")?,
+        })
+    }
+
+    async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
+        let rows = self.call("get_throughput_timeseries($1)", window).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ThroughputPoint {
+                    day: day_text(r, "day")?,
+                    videos_ready: count(r, "videos_ready")?,
+                    hours_ready: float0(r, "hours_ready")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn search_series(&self, window: Window, _bucket: Bucket) -> Result<Vec<SearchPoint>> {
+        let rows = self.call("get_search_timeseries($1)", window).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SearchPoint {
+                    day: day_text(r, "day")?,
+                    searches: count(r, "searches")?,
+                    avg_latency_ms: float(r, "avg_latency_ms")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
+        users::page(&self.pool, window, page, sort).await
+    }
+
+    async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
+        users::detail(&self.pool, user).await
+    }
+
+    async fn latency(&self, window: Window) -> Result<LatencySummary> {
+        let r = self
+            .call_one("get_admin_processing_latency($1)", window)
+            .await?;
+        Ok(LatencySummary {
+            videos_measured: count(&r, "videos_measured")?,
+            avg_processing_ms: float(&r, "avg_processing_ms")?,
+            p50_processing_ms: float(&r, "p50_processing_ms")?,
+            p95_processing_ms: float(&r, "p95_processing_ms")?,
+            p99_processing_ms: float(&r, "p99_processing_ms")?,
+            avg_queue_ms: float(&r, "avg_queue_ms")?,
+            avg_total_ms: float(&r, "avg_total_ms")?,
+        })
+    }
+
+    async fn rtf(&self, window: Window) -> Result<RtfSummary> {
+        let r = self
+            .call_one("get_admin_rtf_distribution($1)", window)
+            .await?;
+        Ok(RtfSummary {
+            videos_measured: count(&r, "videos_measured")?,
+            avg_rtf: float(&r, "avg_rtf")?,
+            p50_rtf: float(&r, "p50_rtf")?,
+            p95_rtf: float(&r, "p95_rtf")?,
+            p99_rtf: float(&r, "p99_rtf")?,
+            avg_video_duration_s: float(&r, "avg_video_duration_s")?,
+            avg_processing_duration_s: float(&r, "avg_processing_duration_s")?,
+        })
+    }
+
+    async fn queue(&self, window: Window) -> Result<QueueSummary> {
+        let r = self
+            .call_one("get_admin_queue_analysis($1)", window)
+            .await?;
+        Ok(QueueSummary {
+            videos_measured: count(&r, "videos_measured")?,
+            avg_queue_time_s: float(&r, "avg_queue_time_s")?,
+            avg_processing_time_s: float(&r, "avg_processing_time_s")?,
+            avg_total_time_s: float(&r, "avg_total_time_s")?,
+            queue_time_pct: float(&r, "queue_time_pct")?,
+            processing_time_pct: float(&r, "processing_time_pct")?,
+        })
+    }
+
+    async fn failures_by_stage(&self, window: Window) -> Result<Vec<StageFailures>> {
+        let rows = self.call("get_admin_failures_by_stage($1)", window).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StageFailures {
+                    processing_stage: r.try_get("processing_stage").map_err(db)?,
+                    failure_count: count(r, "failure_count")?,
+                    failure_pct: float0(r, "failure_pct")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn throughput_v2(&self, window: Window) -> Result<Vec<ThroughputV2Point>> {
+        let rows = self
+            .call("get_admin_throughput_timeseries_v2($1)", window)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ThroughputV2Point {
+                    day: r.try_get("day").map_err(db)?,
+                    videos_ready: count(r, "videos_ready")?,
+                    videos_failed: count(r, "videos_failed")?,
+                    hours_ready: float0(r, "hours_ready")?,
+                    avg_processing_s: float(r, "avg_processing_s")?,
+                    avg_rtf: float(r, "avg_rtf")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn stage_latency(&self, window: Window) -> Result<Vec<StageLatency>> {
+        let rows = self.call("get_admin_stage_latency($1)", window).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StageLatency {
+                    stage: r.try_get("stage").map_err(db)?,
+                    runs: count(r, "runs")?,
+                    failures: count(r, "failures")?,
+                    avg_ms: float(r, "avg_ms")?,
+                    p50_ms: float(r, "p50_ms")?,
+                    p95_ms: float(r, "p95_ms")?,
+                    p99_ms: float(r, "p99_ms")?,
+                    total_ms: float0(r, "total_ms")?,
+                    share_pct: float(r, "share_pct")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! The users list and one user's detail, from `get_admin_users_list`, `get_admin_users_total`
+//! and `get_admin_user_detail`.
+
+use heimdex_core::query::{RecentSearch, RecentVideo, UserDetail, UserSummary, UsersPage};
+use heimdex_core::{Error, Page, Result, UserId, UserSort, Window};
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Row};
+
+use super::{count, days, float, float0};
+use crate::postgres::error::{corrupt, db};
+
+/// The user detail's window (contract §4: fixed at 7 days).
+const DETAIL_DAYS: i32 = 7;
+
+/// The summary columns both functions return.
+fn summary(row: &PgRow) -> Result<UserSummary> {
+    let id: String = row.try_get("user_id").map_err(db)?;
+    Ok(UserSummary {
+        user_id: id.parse().map_err(|_| corrupt(format!("user id {id:?}")))?,
+        full_name: row.try_get("full_name").map_err(db)?,
+        videos_total: count(row, "videos_total")?,
+        videos_ready: count(row, "videos_ready")?,
+        hours_ready: float0(row, "hours_ready")?,
+        last_activity: row.try_get("last_activity").map_err(db)?,
+        searches_7d: count(row, "searches_7d")?,
+        avg_latency_ms_7d: float(row, "avg_latency_ms_7d")?,
+    })
+}
+
+/// One page, sorted by `sort` (descending, nulls last, ties by user id), with the real total.
+pub(super) async fn page(
+    pool: &PgPool,
+    window: Window,
+    page: Page,
+    sort: UserSort,
+) -> Result<UsersPage> {
+    let offset = i32::try_from(page.offset())
+        .map_err(|_| Error::invalid("page is too far: the offset does not fit the users list"))?;
+    // One snapshot for the page and the total, so they agree.
+    let mut tx = pool
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await
+        .map_err(db)?;
+    let rows = sqlx::query("SELECT * FROM get_admin_users_list($1, $2, $3, $4)")
+        .bind(days(window))
+        .bind(i32::try_from(page.page_size()).unwrap_or(i32::MAX))
+        .bind(offset)
+        .bind(sort.as_str())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+    let total: i64 = sqlx::query_scalar("SELECT get_admin_users_total()")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(UsersPage {
+        items: rows.iter().map(summary).collect::<Result<_>>()?,
+        page: page.page(),
+        page_size: page.page_size(),
+        total_users: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+/// The user's summary over 7 days with recent videos and searches; `NotFound` if unknown.
+pub(super) async fn detail(pool: &PgPool, user: UserId) -> Result<UserDetail> {
+    let row = sqlx::query(
+        "SELECT user_id, full_name, videos_total, videos_ready, hours_ready, last_activity, \
+         searches_7d, avg_latency_ms_7d, recent_videos::text AS recent_videos, \
+         recent_searches::text AS recent_searches FROM get_admin_user_detail($1, $2)",
+    )
+    .bind(user.to_string())
+    .bind(DETAIL_DAYS)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| Error::not_found(format!("user {user}")))?;
+    let videos: String = row.try_get("recent_videos").map_err(db)?;
+    let searches: String = row.try_get("recent_searches").map_err(db)?;
+    Ok(UserDetail {
+        summary: summary(&row)?,
+        recent_videos: serde_json::from_str::<Vec<RecentVideo>>(&videos)
+            .map_err(|e| corrupt(format!("recent_videos: {e}")))?,
+        recent_searches: serde_json::from_str::<Vec<RecentSearch>>(&searches)
+            .map_err(|e| corrupt(format!("recent_searches: {e}")))?,
+    })
+}

@@ -1,0 +1,123 @@
+//! The PostgreSQL store: shared by any number of workers and servers on any number of machines.
+//!
+//! [`PgStore`] implements every core port a store provides ([`heimdex_core::Catalog`],
+//! [`heimdex_core::MetricsQuery`], [`heimdex_core::TimingSink`], [`heimdex_core::Flush`]), and
+//! [`queue::PgJobQueue`] is the job queue on the same database.
+//!
+//! - The schema and the metric functions live in `migrations/postgres` ([`MIGRATOR`]): contract §1
+//!   tables with a `COMMENT` on every timing column and index, and one SQL function per metric of
+//!   contract §4 (`get_admin_*`), executable only by their owner and the `heimdex_admin` role.
+//! - Metrics call those functions, so `psql` users and the admin API see the same numbers.
+//! - The timing sink never blocks: events go through a bounded channel to one background writer
+//!   that batches them in a transaction and retries while the server is unreachable; see
+//!   [`PgStore::dropped_events`].
+//!
+//! # Examples
+//!
+//! ```no_run
+//! # async fn demo() -> heimdex_core::Result<()> {
+//! use heimdex_adapters::postgres::PgStore;
+//! use heimdex_core::{MetricsQuery, Window};
+//!
+//! let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/heimdex", 10).await?;
+//! store.migrate().await?;
+//! let latency = store.latency(Window::thirty_days()).await?;
+//! println!("{} videos measured", latency.videos_measured);
+//! store.close().await?;
+//! # Ok(()) }
+//! ```
+
+mod backfill;
+mod catalog;
+mod config;
+pub(crate) mod error;
+mod import;
+mod metrics;
+pub mod queue;
+mod rows;
+mod sink;
+
+use std::fmt;
+
+use heimdex_core::Result;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+pub use config::PgOptions;
+
+/// The PostgreSQL migrations (`migrations/postgres`): schema, metric functions, job queue.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The PostgreSQL store. See the [module docs](self).
+pub struct PgStore {
+    pool: PgPool,
+    sink: sink::SinkHandle,
+}
+
+impl PgStore {
+    /// Connects a pool of `max_connections` to `url` with the default [`PgOptions`] and starts
+    /// the timing writer. Does not migrate: call [`migrate`](Self::migrate).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let options = PgOptions::default().with_max_connections(max_connections);
+        Self::connect_with(url, options).await
+    }
+
+    /// [`connect`](Self::connect) with explicit options.
+    pub async fn connect_with(url: &str, options: PgOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .connect(url)
+            .await
+            .map_err(error::db)?;
+        Ok(Self::from_pool_with(pool, options))
+    }
+
+    /// A store over an existing pool, with the default [`PgOptions`] for the timing writer.
+    /// Spawns the writer task, so it must be called inside a tokio runtime.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self::from_pool_with(pool, PgOptions::default())
+    }
+
+    /// [`from_pool`](Self::from_pool) with explicit writer options (the pool settings in
+    /// `options` are not used: the pool is already made).
+    pub fn from_pool_with(pool: PgPool, options: PgOptions) -> Self {
+        let sink = sink::SinkHandle::spawn(pool.clone(), &options);
+        Self { pool, sink }
+    }
+
+    /// Applies the migrations that are not applied yet; running it twice changes nothing.
+    pub async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await.map_err(error::migrate)
+    }
+
+    /// Sets `processing_finished_at` from `updated_at` where it is missing; see
+    /// [`crate::backfill`].
+    pub async fn backfill(
+        &self,
+        options: crate::BackfillOptions,
+        progress: &(dyn Fn(crate::BackfillProgress) + Send + Sync),
+    ) -> Result<crate::BackfillReport> {
+        backfill::run(&self.pool, options, progress).await
+    }
+
+    /// Timing events dropped so far: channel full, unknown video, stale or rejected event, or a
+    /// write that kept failing. Each drop is also logged.
+    pub fn dropped_events(&self) -> u64 {
+        self.sink.dropped()
+    }
+
+    /// The connection pool (for the job queue on the same database, and for tests).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+impl fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgStore")
+            .field("connections", &self.pool.size())
+            .field("dropped_events", &self.dropped_events())
+            .finish_non_exhaustive()
+    }
+}
