@@ -23,7 +23,11 @@ async fn queue() -> (Arc<PgJobQueue>, TestDb) {
 
 fn jobs(n: usize) -> Vec<NewJob> {
     (0..n)
-        .map(|i| NewJob { video: VideoId::new_v4(), source: format!("/v/{i}.mp4"), owner: None })
+        .map(|i| NewJob {
+            video: VideoId::new_v4(),
+            source: format!("/v/{i}.mp4"),
+            owner: None,
+        })
         .collect()
 }
 
@@ -40,7 +44,10 @@ async fn four_claimers_share_two_thousand_jobs_each_claimed_exactly_once() {
                 let mut got = Vec::new();
                 while let Some(job) = q.claim(&w, LEASE).await.unwrap() {
                     assert_eq!(job.job.attempt, 1);
-                    assert_eq!(q.finish(&job, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
+                    assert_eq!(
+                        q.finish(&job, &JobOutcome::Succeeded).await.unwrap(),
+                        FinishOutcome::Done
+                    );
                     got.push(job.job.video);
                 }
                 got
@@ -59,7 +66,10 @@ async fn four_claimers_share_two_thousand_jobs_each_claimed_exactly_once() {
     assert_eq!(seen.len(), 2_000, "every job claimed");
     assert!(seen.values().all(|&n| n == 1), "no job claimed twice");
     assert!(all.iter().all(|j| seen.contains_key(&j.video)));
-    assert!(per_claimer.iter().filter(|&&n| n > 0).count() >= 2, "work was shared: {per_claimer:?}");
+    assert!(
+        per_claimer.iter().filter(|&&n| n > 0).count() >= 2,
+        "work was shared: {per_claimer:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -77,7 +87,10 @@ async fn batch_claims_race_without_overlap_and_batch_finishes_match_single_ones(
                     if batch.is_empty() {
                         return got;
                     }
-                    let done: Vec<_> = batch.iter().map(|j| (j.clone(), JobOutcome::Succeeded)).collect();
+                    let done: Vec<_> = batch
+                        .iter()
+                        .map(|j| (j.clone(), JobOutcome::Succeeded))
+                        .collect();
                     for r in q.finish_batch(&done).await {
                         assert_eq!(r.unwrap(), FinishOutcome::Done);
                     }
@@ -98,13 +111,26 @@ async fn batch_claims_race_without_overlap_and_batch_finishes_match_single_ones(
     // A mixed batch: success, failure (retry), a replay, and a stale lease.
     q.enqueue_batch(&jobs(3)).await.unwrap();
     let w = WorkerId::new("mixed");
-    let c = q.claim_batch(&w, Duration::from_millis(30), 3).await.unwrap();
+    let mut c = q.claim_batch(&w, LEASE, 2).await.unwrap();
+    c.push(
+        q.claim(&w, Duration::from_millis(30))
+            .await
+            .unwrap()
+            .unwrap(),
+    );
     assert_eq!(c.len(), 3);
     tokio::time::sleep(Duration::from_millis(60)).await;
     let stale = c[2].clone();
     let fresh = q.claim(&w, LEASE).await.unwrap().unwrap();
-    assert_eq!(fresh.job.video, stale.job.video, "the expired one is redelivered");
-    let fail = JobOutcome::Failed { stage: StageName::METADATA, kind: FailureKind::Input, message: "x".into() };
+    assert_eq!(
+        fresh.job.video, stale.job.video,
+        "the expired one is redelivered"
+    );
+    let fail = JobOutcome::Failed {
+        stage: StageName::METADATA,
+        kind: FailureKind::Input,
+        message: "x".into(),
+    };
     let results = q
         .finish_batch(&[
             (c[0].clone(), JobOutcome::Succeeded),
@@ -114,10 +140,16 @@ async fn batch_claims_race_without_overlap_and_batch_finishes_match_single_ones(
         ])
         .await;
     assert_eq!(results[0].as_ref().unwrap(), &FinishOutcome::Done);
-    assert!(matches!(results[1], Ok(FinishOutcome::RetryScheduled { .. })));
+    assert!(matches!(
+        results[1],
+        Ok(FinishOutcome::RetryScheduled { .. })
+    ));
     assert_eq!(results[2].as_ref().unwrap(), &FinishOutcome::Done, "replay");
     assert!(matches!(results[3], Err(Error::Conflict(_))));
-    assert_eq!(q.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
+    assert_eq!(
+        q.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(),
+        FinishOutcome::Done
+    );
 }
 
 #[tokio::test]
@@ -128,10 +160,20 @@ async fn listeners_hear_enqueue_release_and_requeue_but_not_future_retries() {
     rx.borrow_and_update();
     let heard = |rx: &mut tokio::sync::watch::Receiver<u64>| {
         let mut rx = rx.clone();
-        async move { tokio::time::timeout(Duration::from_secs(5), rx.changed()).await.is_ok() }
+        async move {
+            tokio::time::timeout(Duration::from_secs(5), rx.changed())
+                .await
+                .is_ok()
+        }
     };
     let video = VideoId::new_v4();
-    q.enqueue(NewJob { video, source: "/v/a.mp4".into(), owner: None }).await.unwrap();
+    q.enqueue(NewJob {
+        video,
+        source: "/v/a.mp4".into(),
+        owner: None,
+    })
+    .await
+    .unwrap();
     assert!(heard(&mut rx).await, "enqueue is announced");
     rx.borrow_and_update();
     let job = q.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
@@ -139,8 +181,15 @@ async fn listeners_hear_enqueue_release_and_requeue_but_not_future_retries() {
     assert!(heard(&mut rx).await, "release is announced");
     rx.borrow_and_update();
     let job = q.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
-    let fail = JobOutcome::Failed { stage: StageName::METADATA, kind: FailureKind::Input, message: "x".into() };
-    assert!(matches!(q.finish(&job, &fail).await.unwrap(), FinishOutcome::RetryScheduled { .. }));
+    let fail = JobOutcome::Failed {
+        stage: StageName::METADATA,
+        kind: FailureKind::Input,
+        message: "x".into(),
+    };
+    assert!(matches!(
+        q.finish(&job, &fail).await.unwrap(),
+        FinishOutcome::RetryScheduled { .. }
+    ));
     let quiet = tokio::time::timeout(Duration::from_millis(300), rx.changed()).await;
     assert!(quiet.is_err(), "a retry due in 15 s wakes nobody now");
 }

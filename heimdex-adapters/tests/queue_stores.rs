@@ -12,11 +12,11 @@ use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_adapters::postgres::queue::PgJobQueue;
 use heimdex_core::queue::{EnqueueOutcome, FinishOutcome, JobQueue, NewJob, RetryPolicy};
 use heimdex_core::record::{NewProfile, NewVideo, VideoRecord};
-use support::pg::TestDb;
 use heimdex_core::{
-    Catalog, Error, FailureKind, Flush, JobOutcome, StageName, Store, TimingEvent, UserId,
-    VideoId, VideoStatus, WorkerId,
+    Error, FailureKind, JobOutcome, StageName, Store, TimingEvent, UserId, VideoId, VideoStatus,
+    WorkerId,
 };
+use support::pg::TestDb;
 
 type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
@@ -53,7 +53,12 @@ async fn embedded(policy: RetryPolicy) -> Option<Fixture> {
             .unwrap();
         })
     });
-    Some(Fixture { store, queue, raw_job, db: None })
+    Some(Fixture {
+        store,
+        queue,
+        raw_job,
+        db: None,
+    })
 }
 
 async fn postgres(policy: RetryPolicy) -> Option<Fixture> {
@@ -71,7 +76,12 @@ async fn postgres(policy: RetryPolicy) -> Option<Fixture> {
                 .unwrap();
         })
     });
-    Some(Fixture { store, queue, raw_job, db: Some(db) })
+    Some(Fixture {
+        store,
+        queue,
+        raw_job,
+        db: Some(db),
+    })
 }
 
 impl Fixture {
@@ -82,7 +92,10 @@ impl Fixture {
     async fn video(&self) -> VideoId {
         let owner = UserId::new_v4();
         self.store
-            .upsert_profile(NewProfile { user_id: owner, full_name: "Owner".into() })
+            .upsert_profile(NewProfile {
+                user_id: owner,
+                full_name: "Owner".into(),
+            })
             .await
             .unwrap();
         self.store
@@ -102,7 +115,11 @@ impl Fixture {
     }
 
     async fn enqueue(&self, video: VideoId) -> EnqueueOutcome {
-        let job = NewJob { video, source: "/videos/a.mp4".into(), owner: None };
+        let job = NewJob {
+            video,
+            source: "/videos/a.mp4".into(),
+            owner: None,
+        };
         self.queue.enqueue(job).await.unwrap()
     }
 }
@@ -118,15 +135,15 @@ fn failed(message: &str) -> JobOutcome {
 const LEASE: Duration = Duration::from_secs(30);
 
 macro_rules! both_stores {
-    ($($name:ident => $body:path;)*) => {$(
+    ($($name:ident => $body:ident;)*) => {$(
         mod $name {
             #[tokio::test]
             async fn embedded() {
-                $body(super::embedded).await
+                super::$body(super::embedded).await
             }
             #[tokio::test]
             async fn postgres() {
-                $body(super::postgres).await
+                super::$body(super::postgres).await
             }
         }
     )*};
@@ -148,7 +165,9 @@ both_stores! {
 }
 
 async fn enqueue_writes_queued_at<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(3)).await else { return };
+    let Some(fx) = make(policy(3)).await else {
+        return;
+    };
     let video = fx.video().await;
     assert_eq!(fx.enqueue(video).await, EnqueueOutcome::Enqueued);
     let row = fx.row(video).await;
@@ -156,130 +175,270 @@ async fn enqueue_writes_queued_at<F: MakeFut>(make: Make<F>) {
     assert_eq!(row.status, VideoStatus::Pending);
     let queued_at = row.queued_at.expect("queued_at written by enqueue");
     assert_eq!(fx.enqueue(video).await, EnqueueOutcome::AlreadyActive);
-    assert_eq!(fx.row(video).await.queued_at, Some(queued_at), "a refused enqueue writes nothing");
+    assert_eq!(
+        fx.row(video).await.queued_at,
+        Some(queued_at),
+        "a refused enqueue writes nothing"
+    );
     fx.done().await;
 }
 
 async fn retry_queue_time<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(3)).await else { return };
+    let Some(fx) = make(policy(3)).await else {
+        return;
+    };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let w = WorkerId::new("w");
     let first = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
-    let FinishOutcome::RetryScheduled { at } = fx.queue.finish(&first, &failed("boom")).await.unwrap() else {
+    let FinishOutcome::RetryScheduled { at } =
+        fx.queue.finish(&first, &failed("boom")).await.unwrap()
+    else {
         panic!("a first failure is retried");
     };
-    assert!(fx.queue.claim(&w, LEASE).await.unwrap().is_none(), "not claimable before its time");
+    assert!(
+        fx.queue.claim(&w, LEASE).await.unwrap().is_none(),
+        "not claimable before its time"
+    );
     tokio::time::sleep(Duration::from_millis(60)).await;
     let second = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
     assert_eq!(second.job.attempt, 2);
-    assert_eq!(fx.row(video).await.queued_at, Some(at), "queue time counts from the retry's due time");
+    assert_eq!(
+        fx.row(video).await.queued_at,
+        Some(at),
+        "queue time counts from the retry's due time"
+    );
     fx.done().await;
 }
 
 async fn retry_dead_requeue<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(1)).await else { return };
+    let Some(fx) = make(policy(1)).await else {
+        return;
+    };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let w = WorkerId::new("w");
     let a1 = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
-    assert!(matches!(fx.queue.finish(&a1, &failed("one")).await.unwrap(), FinishOutcome::RetryScheduled { .. }));
+    assert!(matches!(
+        fx.queue.finish(&a1, &failed("one")).await.unwrap(),
+        FinishOutcome::RetryScheduled { .. }
+    ));
     tokio::time::sleep(Duration::from_millis(60)).await;
     let a2 = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
-    assert_eq!(fx.queue.finish(&a2, &failed("two")).await.unwrap(), FinishOutcome::Dead);
-    assert_eq!(fx.queue.finish(&a2, &failed("two")).await.unwrap(), FinishOutcome::Dead, "replayed finish");
+    assert_eq!(
+        fx.queue.finish(&a2, &failed("two")).await.unwrap(),
+        FinishOutcome::Dead
+    );
+    assert_eq!(
+        fx.queue.finish(&a2, &failed("two")).await.unwrap(),
+        FinishOutcome::Dead,
+        "replayed finish"
+    );
     let dead = fx.queue.dead_jobs().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!((dead[0].video, dead[0].attempts), (video, 2));
-    assert!(dead[0].reason.contains("two") && dead[0].reason.contains("transcription"), "{}", dead[0].reason);
-    assert!(fx.queue.claim(&w, LEASE).await.unwrap().is_none(), "dead jobs are not claimed");
+    assert!(
+        dead[0].reason.contains("two") && dead[0].reason.contains("transcription"),
+        "{}",
+        dead[0].reason
+    );
+    assert!(
+        fx.queue.claim(&w, LEASE).await.unwrap().is_none(),
+        "dead jobs are not claimed"
+    );
 
     fx.queue.requeue_dead(video).await.unwrap();
     assert!(fx.queue.dead_jobs().await.unwrap().is_empty());
-    assert_eq!(fx.row(video).await.processing_stage.as_deref(), Some("queued"));
+    assert_eq!(
+        fx.row(video).await.processing_stage.as_deref(),
+        Some("queued")
+    );
     let a3 = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
-    assert_eq!(a3.job.attempt, 3, "attempts keep counting so stage timings stay apart");
-    assert!(matches!(fx.queue.finish(&a3, &failed("three")).await.unwrap(), FinishOutcome::RetryScheduled { .. }), "fresh budget");
+    assert_eq!(
+        a3.job.attempt, 3,
+        "attempts keep counting so stage timings stay apart"
+    );
+    assert!(
+        matches!(
+            fx.queue.finish(&a3, &failed("three")).await.unwrap(),
+            FinishOutcome::RetryScheduled { .. }
+        ),
+        "fresh budget"
+    );
     let err = fx.queue.requeue_dead(video).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
     fx.done().await;
 }
 
 async fn lease_expiry<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(3)).await else { return };
+    let Some(fx) = make(policy(3)).await else {
+        return;
+    };
     let video = fx.video().await;
     fx.enqueue(video).await;
-    let stale = fx.queue.claim(&WorkerId::new("dies"), Duration::from_millis(40)).await.unwrap().unwrap();
-    assert!(fx.queue.claim(&WorkerId::new("other"), LEASE).await.unwrap().is_none(), "leased");
+    let stale = fx
+        .queue
+        .claim(&WorkerId::new("dies"), Duration::from_millis(40))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        fx.queue
+            .claim(&WorkerId::new("other"), LEASE)
+            .await
+            .unwrap()
+            .is_none(),
+        "leased"
+    );
     tokio::time::sleep(Duration::from_millis(80)).await;
-    let fresh = fx.queue.claim(&WorkerId::new("other"), LEASE).await.unwrap().unwrap();
+    let fresh = fx
+        .queue
+        .claim(&WorkerId::new("other"), LEASE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((fresh.job.video, fresh.job.attempt), (video, 2));
     assert_ne!(fresh.lease.token, stale.lease.token);
-    assert_eq!(fx.row(video).await.queued_at, Some(stale.lease.expires_at), "queued from the expiry");
+    assert_eq!(
+        fx.row(video).await.queued_at,
+        Some(stale.lease.expires_at),
+        "queued from the expiry"
+    );
 
-    let late = fx.queue.finish(&stale, &JobOutcome::Succeeded).await.unwrap_err();
+    let late = fx
+        .queue
+        .finish(&stale, &JobOutcome::Succeeded)
+        .await
+        .unwrap_err();
     assert!(matches!(late, Error::Conflict(_)), "{late}");
-    assert!(matches!(fx.queue.heartbeat(&stale, LEASE).await, Err(Error::Conflict(_))));
-    assert!(matches!(fx.queue.release(&stale).await, Err(Error::Conflict(_))));
+    assert!(matches!(
+        fx.queue.heartbeat(&stale, LEASE).await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        fx.queue.release(&stale).await,
+        Err(Error::Conflict(_))
+    ));
     // The newer attempt is untouched: its lease still works and its finish counts.
     fx.queue.heartbeat(&fresh, LEASE).await.unwrap();
-    assert_eq!(fx.queue.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
-    assert_eq!(fx.queue.finish(&fresh, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done, "replay");
+    assert_eq!(
+        fx.queue
+            .finish(&fresh, &JobOutcome::Succeeded)
+            .await
+            .unwrap(),
+        FinishOutcome::Done
+    );
+    assert_eq!(
+        fx.queue
+            .finish(&fresh, &JobOutcome::Succeeded)
+            .await
+            .unwrap(),
+        FinishOutcome::Done,
+        "replay"
+    );
     fx.done().await;
 }
 
 async fn expiry_without_retries<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(0)).await else { return };
+    let Some(fx) = make(policy(0)).await else {
+        return;
+    };
     let video = fx.video().await;
     fx.enqueue(video).await;
-    let held = fx.queue.claim(&WorkerId::new("dies"), Duration::from_millis(40)).await.unwrap().unwrap();
+    let held = fx
+        .queue
+        .claim(&WorkerId::new("dies"), Duration::from_millis(40))
+        .await
+        .unwrap()
+        .unwrap();
     let at = heimdex_core::time::now();
-    fx.store.record(TimingEvent::JobStarted { video, attempt: 1, at });
-    fx.store.record(TimingEvent::StageStarted { video, attempt: 1, stage: StageName::TRANSCRIPTION, at });
+    fx.store.record(TimingEvent::JobStarted {
+        video,
+        attempt: 1,
+        at,
+    });
+    fx.store.record(TimingEvent::StageStarted {
+        video,
+        attempt: 1,
+        stage: StageName::TRANSCRIPTION,
+        at,
+    });
     assert_eq!(fx.row(video).await.status, VideoStatus::Processing);
     tokio::time::sleep(Duration::from_millis(80)).await;
-    assert!(fx.queue.claim(&WorkerId::new("other"), LEASE).await.unwrap().is_none());
+    assert!(fx
+        .queue
+        .claim(&WorkerId::new("other"), LEASE)
+        .await
+        .unwrap()
+        .is_none());
     let dead = fx.queue.dead_jobs().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].attempts, 1);
     assert_eq!(dead[0].reason, "lease expired on attempt 1, no retry left");
     let row = fx.row(video).await;
     assert_eq!(row.status, VideoStatus::Failed);
-    assert_eq!(row.processing_stage.as_deref(), Some("transcription"), "failure stays attributed");
+    assert_eq!(
+        row.processing_stage.as_deref(),
+        Some("transcription"),
+        "failure stays attributed"
+    );
     assert_eq!(row.error_message.as_deref(), Some(dead[0].reason.as_str()));
     assert_eq!(row.processing_finished_at, Some(held.lease.expires_at));
     fx.done().await;
 }
 
 async fn undecodable<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(3)).await else { return };
+    let Some(fx) = make(policy(3)).await else {
+        return;
+    };
     let (bad, good) = (fx.video().await, fx.video().await);
     (fx.raw_job)(bad).await;
     tokio::time::sleep(Duration::from_millis(2)).await;
     fx.enqueue(good).await;
-    let claimed = fx.queue.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
-    assert_eq!(claimed.job.video, good, "the bad row is skipped, the next job is claimed");
+    let claimed = fx
+        .queue
+        .claim(&WorkerId::new("w"), LEASE)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        claimed.job.video, good,
+        "the bad row is skipped, the next job is claimed"
+    );
     let dead = fx.queue.dead_jobs().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!((dead[0].video, dead[0].attempts), (bad, 0));
     assert_eq!(dead[0].reason, "undecodable job: no source");
     let row = fx.row(bad).await;
     assert_eq!(row.status, VideoStatus::Failed);
-    assert_eq!(row.error_message.as_deref(), Some("undecodable job: no source"));
+    assert_eq!(
+        row.error_message.as_deref(),
+        Some("undecodable job: no source")
+    );
     fx.done().await;
 }
 
 async fn release_budget<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(1)).await else { return };
+    let Some(fx) = make(policy(1)).await else {
+        return;
+    };
     let video = fx.video().await;
     fx.enqueue(video).await;
     let w = WorkerId::new("w");
     let first = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
     fx.queue.release(&first).await.unwrap();
-    let second = fx.queue.claim(&w, LEASE).await.unwrap().expect("claimable again at once");
+    let second = fx
+        .queue
+        .claim(&w, LEASE)
+        .await
+        .unwrap()
+        .expect("claimable again at once");
     assert_eq!(second.job.attempt, 2);
     assert!(
-        matches!(fx.queue.finish(&second, &failed("x")).await.unwrap(), FinishOutcome::RetryScheduled { .. }),
+        matches!(
+            fx.queue.finish(&second, &failed("x")).await.unwrap(),
+            FinishOutcome::RetryScheduled { .. }
+        ),
         "the released attempt did not use the only retry"
     );
     fx.done().await;
@@ -291,7 +450,10 @@ async fn enqueue_file_creates_the_video_and_queues_it_or_says_why_not() {
     let fx = embedded(policy(3)).await.unwrap();
     let owner = UserId::new_v4();
     fx.store
-        .upsert_profile(NewProfile { user_id: owner, full_name: "Owner".into() })
+        .upsert_profile(NewProfile {
+            user_id: owner,
+            full_name: "Owner".into(),
+        })
         .await
         .unwrap();
     let dir = std::env::temp_dir().join(format!("heimdex-enqueue-{}", uuid::Uuid::new_v4()));
@@ -299,26 +461,53 @@ async fn enqueue_file_creates_the_video_and_queues_it_or_says_why_not() {
     let file = dir.join("talk.mp4");
     std::fs::write(&file, b"not really a video").unwrap();
 
-    let video = enqueue_file(&*fx.store, &*fx.queue, owner, file.to_str().unwrap()).await.unwrap();
+    let video = enqueue_file(&*fx.store, &*fx.queue, owner, file.to_str().unwrap())
+        .await
+        .unwrap();
     let row = fx.row(video).await;
-    assert_eq!(row.storage_path, file.canonicalize().unwrap().to_str().unwrap());
-    assert_eq!((row.filename.as_deref(), row.owner_id), (Some("talk.mp4"), owner));
+    assert_eq!(
+        row.storage_path,
+        file.canonicalize().unwrap().to_str().unwrap()
+    );
+    assert_eq!(
+        (row.filename.as_deref(), row.owner_id),
+        (Some("talk.mp4"), owner)
+    );
     assert_eq!(row.processing_stage.as_deref(), Some("queued"));
-    let job = fx.queue.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
+    let job = fx
+        .queue
+        .claim(&WorkerId::new("w"), LEASE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((job.job.video, job.job.owner), (video, Some(owner)));
     assert_eq!(job.job.source, row.storage_path);
 
     let uri = "https://cdn.example/v/clip.mp4";
-    let remote = enqueue_file(&*fx.store, &*fx.queue, owner, uri).await.unwrap();
+    let remote = enqueue_file(&*fx.store, &*fx.queue, owner, uri)
+        .await
+        .unwrap();
     assert_eq!(fx.row(remote).await.storage_path, uri);
 
     let missing = dir.join("nope.mp4");
-    let err = enqueue_file(&*fx.store, &*fx.queue, owner, missing.to_str().unwrap()).await.unwrap_err();
+    let err = enqueue_file(&*fx.store, &*fx.queue, owner, missing.to_str().unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
-    let err = enqueue_file(&*fx.store, &*fx.queue, owner, dir.to_str().unwrap()).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(m) if m.contains("not a regular file")), "{err}");
-    let err = enqueue_file(&*fx.store, &*fx.queue, UserId::new_v4(), uri).await.unwrap_err();
-    assert!(matches!(err, Error::NotFound { .. }), "unknown owner: {err}");
+    let err = enqueue_file(&*fx.store, &*fx.queue, owner, dir.to_str().unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(m) if m.contains("not a regular file")),
+        "{err}"
+    );
+    let err = enqueue_file(&*fx.store, &*fx.queue, UserId::new_v4(), uri)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::NotFound { .. }),
+        "unknown owner: {err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -328,7 +517,11 @@ async fn four_claimers_on_one_embedded_file_claim_each_job_once() {
     let store = EmbeddedStore::open(&dir.join("heimdex.db")).await.unwrap();
     let queue = Arc::new(EmbeddedJobQueue::new(store.pool().clone(), policy(3)));
     for i in 0..400 {
-        let job = NewJob { video: VideoId::new_v4(), source: format!("/v/{i}.mp4"), owner: None };
+        let job = NewJob {
+            video: VideoId::new_v4(),
+            source: format!("/v/{i}.mp4"),
+            owner: None,
+        };
         queue.enqueue(job).await.unwrap();
     }
     let claimers: Vec<_> = (0..4)
@@ -338,7 +531,10 @@ async fn four_claimers_on_one_embedded_file_claim_each_job_once() {
                 let w = WorkerId::new(format!("claimer-{c}"));
                 let mut got = Vec::new();
                 while let Some(job) = queue.claim(&w, LEASE).await.unwrap() {
-                    assert_eq!(queue.finish(&job, &JobOutcome::Succeeded).await.unwrap(), FinishOutcome::Done);
+                    assert_eq!(
+                        queue.finish(&job, &JobOutcome::Succeeded).await.unwrap(),
+                        FinishOutcome::Done
+                    );
                     got.push(job.job.video);
                 }
                 got

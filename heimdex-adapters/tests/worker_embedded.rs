@@ -25,13 +25,20 @@ struct Setup {
 
 async fn setup(max_retries: u32) -> Setup {
     let store = Arc::new(EmbeddedStore::in_memory().await.unwrap());
-    let policy = RetryPolicy { max_retries, base_delay: 50 * MS, max_delay: SEC };
+    let policy = RetryPolicy {
+        max_retries,
+        base_delay: 50 * MS,
+        max_delay: SEC,
+    };
     let queue = Arc::new(EmbeddedJobQueue::new(store.pool().clone(), policy));
     Setup { store, queue }
 }
 
 fn config() -> WorkerConfig {
-    WorkerConfig::default().with_poll_interval(20 * MS).with_lease(SEC).with_grace(SEC)
+    WorkerConfig::default()
+        .with_poll_interval(20 * MS)
+        .with_lease(SEC)
+        .with_grace(SEC)
 }
 
 impl Setup {
@@ -61,20 +68,38 @@ impl Setup {
 async fn the_time_limit_fails_the_job_as_timed_out_at_the_running_stage() {
     let s = setup(0).await;
     let video = queued_video(&*s.store, &*s.queue).await;
-    let steps = [(StageName::METADATA, 5 * MS), (StageName::TRANSCRIPTION, 30 * SEC)];
-    let (stop, run) = s.start(pipeline(&steps, &Gauge::default()), config().with_time_limit(200 * MS));
-    let dead = eventually(5 * SEC, || async { !s.queue.dead_jobs().await.unwrap().is_empty() }).await;
+    let steps = [
+        (StageName::METADATA, 5 * MS),
+        (StageName::TRANSCRIPTION, 30 * SEC),
+    ];
+    let (stop, run) = s.start(
+        pipeline(&steps, &Gauge::default()),
+        config().with_time_limit(200 * MS),
+    );
+    let dead = eventually(5 * SEC, || async {
+        !s.queue.dead_jobs().await.unwrap().is_empty()
+    })
+    .await;
     assert!(dead, "the timed-out attempt used the only try");
     stop.send(()).unwrap();
     let report = run.await.unwrap();
     assert_eq!((report.claimed, report.dead), (1, 1), "{report:?}");
     let reason = &s.queue.dead_jobs().await.unwrap()[0].reason;
     assert!(reason.starts_with("transcription:"), "{reason}");
-    assert_eq!(s.status(video).await, (VideoStatus::Failed, Some("transcription".into())));
+    assert_eq!(
+        s.status(video).await,
+        (VideoStatus::Failed, Some("transcription".into()))
+    );
     let timings = s.store.stage_timings(video).await.unwrap();
     let last = timings.last().unwrap();
-    assert_eq!((last.stage.as_str(), last.outcome.as_deref()), ("transcription", Some("failed")));
-    assert!(last.error.as_deref().unwrap_or_default().contains("time"), "{last:?}");
+    assert_eq!(
+        (last.stage.as_str(), last.outcome.as_deref()),
+        ("transcription", Some("failed"))
+    );
+    assert!(
+        last.error.as_deref().unwrap_or_default().contains("time"),
+        "{last:?}"
+    );
 }
 
 #[tokio::test]
@@ -84,11 +109,18 @@ async fn shutdown_lets_short_jobs_finish_and_releases_long_ones() {
     let steps = [(StageName::TRANSCRIPTION, 30 * SEC)];
     let gauge = Gauge::default();
     let (stop, run) = s.start(pipeline(&steps, &gauge), config().with_grace(150 * MS));
-    assert!(eventually(5 * SEC, || async { gauge.running() == 1 }).await, "job started");
+    assert!(
+        eventually(5 * SEC, || async { gauge.running() == 1 }).await,
+        "job started"
+    );
     let asked = tokio::time::Instant::now();
     stop.send(()).unwrap();
     let report = run.await.unwrap();
-    assert!(asked.elapsed() >= 150 * MS && asked.elapsed() < 5 * SEC, "{:?}", asked.elapsed());
+    assert!(
+        asked.elapsed() >= 150 * MS && asked.elapsed() < 5 * SEC,
+        "{:?}",
+        asked.elapsed()
+    );
     assert_eq!((report.claimed, report.released), (1, 1), "{report:?}");
     let again = s.queue.claim(&WorkerId::new("next"), SEC).await.unwrap();
     let again = again.expect("a released job is claimable at once");
@@ -103,7 +135,10 @@ async fn shutdown_lets_short_jobs_finish_and_releases_long_ones() {
     stop.send(()).unwrap();
     let report = run.await.unwrap();
     assert_eq!((report.succeeded, report.released), (1, 0), "{report:?}");
-    assert_eq!(s.status(short).await, (VideoStatus::Ready, Some("completed".into())));
+    assert_eq!(
+        s.status(short).await,
+        (VideoStatus::Ready, Some("completed".into()))
+    );
 }
 
 #[tokio::test]
@@ -116,7 +151,12 @@ async fn concurrency_bounds_the_jobs_running_at_once_and_all_get_done() {
     let steps = [(StageName::METADATA, 120 * MS)];
     let (stop, run) = s.start(pipeline(&steps, &gauge), config().with_concurrency(3));
     let claimed_all = eventually(10 * SEC, || async {
-        s.queue.claim(&WorkerId::new("probe"), SEC).await.unwrap().is_none() && gauge.running() == 0
+        s.queue
+            .claim(&WorkerId::new("probe"), SEC)
+            .await
+            .unwrap()
+            .is_none()
+            && gauge.running() == 0
     })
     .await;
     assert!(claimed_all);
@@ -139,7 +179,12 @@ async fn heartbeats_keep_a_job_longer_than_its_lease() {
         let stolen = s.queue.claim(&WorkerId::new("thief"), SEC).await.unwrap();
         assert!(stolen.is_none(), "the lease was kept alive");
     }
-    assert!(eventually(5 * SEC, || async { s.status(video).await.0 == VideoStatus::Ready }).await);
+    assert!(
+        eventually(5 * SEC, || async {
+            s.status(video).await.0 == VideoStatus::Ready
+        })
+        .await
+    );
     stop.send(()).unwrap();
     let report = run.await.unwrap();
     assert_eq!((report.succeeded, report.lease_lost), (1, 0), "{report:?}");
@@ -153,14 +198,30 @@ async fn a_lost_lease_cancels_the_run_and_records_nothing_on_the_queue() {
     let steps = [(StageName::METADATA, 30 * SEC)];
     let (stop, run) = s.start(pipeline(&steps, &gauge), config().with_lease(150 * MS));
     assert!(eventually(5 * SEC, || async { gauge.running() == 1 }).await);
-    sqlx::query("UPDATE jobs SET lease_token = 'stolen'").execute(s.store.pool()).await.unwrap();
-    assert!(eventually(5 * SEC, || async { gauge.running() == 0 }).await, "run cancelled");
+    sqlx::query("UPDATE jobs SET lease_token = 'stolen'")
+        .execute(s.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        eventually(5 * SEC, || async { gauge.running() == 0 }).await,
+        "run cancelled"
+    );
     stop.send(()).unwrap();
     let report = run.await.unwrap();
-    assert_eq!((report.claimed, report.lease_lost, report.released), (1, 1, 0), "{report:?}");
-    let (state, token): (String, String) =
-        sqlx::query_as("SELECT state, lease_token FROM jobs").fetch_one(s.store.pool()).await.unwrap();
-    assert_eq!((state.as_str(), token.as_str()), ("running", "stolen"), "the thief's claim is untouched");
+    assert_eq!(
+        (report.claimed, report.lease_lost, report.released),
+        (1, 1, 0),
+        "{report:?}"
+    );
+    let (state, token): (String, String) = sqlx::query_as("SELECT state, lease_token FROM jobs")
+        .fetch_one(s.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        (state.as_str(), token.as_str()),
+        ("running", "stolen"),
+        "the thief's claim is untouched"
+    );
 }
 
 #[tokio::test]
@@ -185,12 +246,22 @@ async fn undecodable_jobs_and_panics_never_stop_the_worker() {
         panics: true,
     }));
     let (stop, run) = s.start(Arc::new(boom), config());
-    assert!(eventually(5 * SEC, || async { s.queue.dead_jobs().await.unwrap().len() == 2 }).await);
+    assert!(
+        eventually(5 * SEC, || async {
+            s.queue.dead_jobs().await.unwrap().len() == 2
+        })
+        .await
+    );
     stop.send(()).unwrap();
     let report = run.await.unwrap();
     assert_eq!(report.claim_errors, 0, "{report:?}");
     let dead = s.queue.dead_jobs().await.unwrap();
-    let reason = |v| dead.iter().find(|d| d.video == v).map(|d| d.reason.clone()).unwrap();
+    let reason = |v| {
+        dead.iter()
+            .find(|d| d.video == v)
+            .map(|d| d.reason.clone())
+            .unwrap()
+    };
     assert_eq!(reason(bad), "undecodable job: no source");
     assert!(reason(panicking).contains("panic"), "{}", reason(panicking));
     assert_eq!(gauge.running.load(Ordering::SeqCst), 0);

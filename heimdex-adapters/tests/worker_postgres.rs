@@ -25,8 +25,13 @@ async fn an_idle_worker_is_woken_by_notify_long_before_its_next_poll() {
     let gauge = Gauge::default();
     let steps = [(StageName::METADATA, Duration::from_millis(5))];
     let config = WorkerConfig::default().with_poll_interval(Duration::from_secs(10));
-    let worker = Worker::new(queue.clone(), pipeline(&steps, &gauge), store.clone(), config)
-        .with_signal(listener);
+    let worker = Worker::new(
+        queue.clone(),
+        pipeline(&steps, &gauge),
+        store.clone(),
+        config,
+    )
+    .with_signal(listener);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let run = tokio::spawn(worker.run(async move {
         let _ = stopped.await;
@@ -67,7 +72,12 @@ async fn a_job_whose_row_cannot_be_decoded_goes_dead_and_the_next_one_runs() {
     let gauge = Gauge::default();
     let steps = [(StageName::METADATA, Duration::from_millis(5))];
     let config = WorkerConfig::default().with_poll_interval(Duration::from_millis(20));
-    let worker = Worker::new(queue.clone(), pipeline(&steps, &gauge), store.clone(), config);
+    let worker = Worker::new(
+        queue.clone(),
+        pipeline(&steps, &gauge),
+        store.clone(),
+        config,
+    );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let run = tokio::spawn(worker.run(async move {
         let _ = stopped.await;
@@ -80,11 +90,21 @@ async fn a_job_whose_row_cannot_be_decoded_goes_dead_and_the_next_one_runs() {
     assert!(ready);
     stop.send(()).unwrap();
     let report = run.await.unwrap();
-    assert_eq!((report.claimed, report.succeeded, report.claim_errors), (1, 1, 0), "{report:?}");
+    assert_eq!(
+        (report.claimed, report.succeeded, report.claim_errors),
+        (1, 1, 0),
+        "{report:?}"
+    );
     let dead = queue.dead_jobs().await.unwrap();
     assert_eq!(dead.len(), 1);
-    assert_eq!((dead[0].video, dead[0].reason.as_str()), (bad, "undecodable job: no source"));
+    assert_eq!(
+        (dead[0].video, dead[0].reason.as_str()),
+        (bad, "undecodable job: no source")
+    );
     let row = store.video(bad).await.unwrap().unwrap();
     assert_eq!(row.status, VideoStatus::Failed);
-    assert_eq!(row.error_message.as_deref(), Some("undecodable job: no source"));
+    assert_eq!(
+        row.error_message.as_deref(),
+        Some("undecodable job: no source")
+    );
 }

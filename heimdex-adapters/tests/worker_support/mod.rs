@@ -81,7 +81,11 @@ pub fn pipeline(steps: &[(StageName, Duration)], gauge: &Gauge) -> Arc<Sequentia
 /// Creates an owner and a video row, and enqueues it.
 pub async fn queued_video(catalog: &dyn Catalog, queue: &dyn JobQueue) -> VideoId {
     let video = new_video(catalog).await;
-    let job = NewJob { video, source: "/videos/talk.mp4".into(), owner: None };
+    let job = NewJob {
+        video,
+        source: "/videos/talk.mp4".into(),
+        owner: None,
+    };
     queue.enqueue(job).await.unwrap();
     video
 }
@@ -90,7 +94,10 @@ pub async fn queued_video(catalog: &dyn Catalog, queue: &dyn JobQueue) -> VideoI
 pub async fn new_video(catalog: &dyn Catalog) -> VideoId {
     let owner = UserId::new_v4();
     catalog
-        .upsert_profile(NewProfile { user_id: owner, full_name: "Owner".into() })
+        .upsert_profile(NewProfile {
+            user_id: owner,
+            full_name: "Owner".into(),
+        })
         .await
         .unwrap();
     catalog
