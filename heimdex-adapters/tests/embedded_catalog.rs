@@ -236,6 +236,21 @@ async fn import_of_an_existing_row_is_a_conflict_and_imports_nothing() {
 }
 
 #[tokio::test]
+async fn import_of_a_row_whose_parent_is_missing_is_not_found_and_imports_nothing() {
+    let dir = TempDir::new();
+    let store = file_store(&dir).await;
+    let mut data = small_dataset();
+    data.profiles.clear(); // the videos' owner is nowhere
+    let err = store.import(&data).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    let videos: i64 = sqlx::query_scalar("SELECT count(*) FROM videos")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(videos, 0);
+}
+
+#[tokio::test]
 async fn import_of_ten_thousand_videos_is_fast() {
     let dir = TempDir::new();
     let store = file_store(&dir).await;

@@ -118,7 +118,8 @@ impl Catalog for EmbeddedStore {
     }
 
     /// One transaction, multi-row inserts. Rows are inserted exactly as given (timestamps cut to
-    /// microseconds); a row whose key already exists is `Conflict` and nothing is imported.
+    /// microseconds). All or nothing: a key already taken is `Conflict`, a row whose owner, user
+    /// or video is missing `NotFound`.
     async fn import(&self, data: &Dataset) -> Result<()> {
         import::run(&self.pool, data).await
     }

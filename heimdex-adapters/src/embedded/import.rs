@@ -4,7 +4,7 @@
 //! 10,000 videos take a handful of statements.
 
 use heimdex_core::record::Dataset;
-use heimdex_core::Result;
+use heimdex_core::{Error, Result};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::error::db;
@@ -23,8 +23,17 @@ pub(crate) async fn run(pool: &SqlitePool, data: &Dataset) -> Result<()> {
     tx.commit().await.map_err(db)
 }
 
+/// Runs one insert. A missing parent (owner, user or video) is `NotFound`, as in the other stores.
 async fn execute(conn: &mut SqliteConnection, mut qb: QueryBuilder<'_, Sqlite>) -> Result<()> {
-    qb.build().execute(conn).await.map_err(db)?;
+    qb.build().execute(conn).await.map_err(|e| {
+        let missing_parent = matches!(&e, sqlx::Error::Database(d)
+            if d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation);
+        if missing_parent {
+            Error::not_found("the owner, user or video an imported row refers to")
+        } else {
+            db(e)
+        }
+    })?;
     Ok(())
 }
 

@@ -79,3 +79,40 @@ pub fn finished_video(owner: UserId, status: VideoStatus, finished: Timestamp) -
     v.processing_attempt = Some(1);
     v
 }
+
+/// Whether `a` and `b` serialize to the same JSON, numbers compared within 1e-9 relative
+/// (the contract's tolerance: summing in another order may change the last bits).
+pub fn same_json(a: &impl serde::Serialize, b: &impl serde::Serialize) -> Result<(), String> {
+    fn walk(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Result<(), String> {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => {
+                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+                let scale = x.abs().max(y.abs()).max(f64::MIN_POSITIVE);
+                if x == y || (x - y).abs() / scale <= 1e-9 {
+                    Ok(())
+                } else {
+                    Err(format!("{path}: {x} != {y}"))
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .try_for_each(|(i, (x, y))| walk(x, y, &format!("{path}[{i}]"))),
+            (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+                x.iter().try_for_each(|(k, xv)| {
+                    let yv = y.get(k).ok_or_else(|| format!("{path}.{k} missing"))?;
+                    walk(xv, yv, &format!("{path}.{k}"))
+                })
+            }
+            (x, y) if x == y => Ok(()),
+            (x, y) => Err(format!("{path}: {x} != {y}")),
+        }
+    }
+    walk(
+        &serde_json::to_value(a).unwrap(),
+        &serde_json::to_value(b).unwrap(),
+        "$",
+    )
+}
