@@ -2,7 +2,7 @@
 //! events through the [`TimingSink`](crate::TimingSink), and the rows checked against contract §2
 //! and [`timing::apply`](crate::timing::apply).
 
-use std::time::Duration;
+mod events;
 
 use chrono::TimeDelta;
 
@@ -10,11 +10,13 @@ use crate::catalog::Store;
 use crate::error::Error;
 use crate::ids::{UserId, VideoId};
 use crate::job::JobOutcome;
-use crate::record::{clip_error_message, NewProfile, NewVideo, StageTimingRecord, VideoRecord};
+use crate::record::{clip_error_message, NewProfile};
 use crate::stage::{FailureKind, Outcome, StageName};
 use crate::status::VideoStatus;
-use crate::time::{self, truncate_micros, Timestamp};
+use crate::time::{self, truncate_micros};
 use crate::timing::TimingEvent;
+
+use events::{create, failure, feed, finished, history, new_video, queued, row, stage, started};
 
 /// Drives four videos through the sink of `store` (any store; it only adds rows) and checks each
 /// row and its stage history after a flush:
@@ -291,108 +293,4 @@ pub async fn sink_conformance(store: &dyn Store) {
         None,
         "no row for an unknown video"
     );
-}
-
-fn new_video(owner: UserId) -> NewVideo {
-    NewVideo {
-        id: None,
-        owner_id: owner,
-        storage_path: "uploads/sink.mp4".into(),
-        filename: Some("sink.mp4".into()),
-    }
-}
-
-async fn create(store: &dyn Store, owner: UserId) -> VideoId {
-    store
-        .create_video(new_video(owner))
-        .await
-        .expect("create video")
-}
-
-async fn feed(store: &dyn Store, events: impl IntoIterator<Item = TimingEvent>) {
-    for event in events {
-        store.record(event);
-    }
-    store.flush().await.expect("flush");
-}
-
-async fn row(store: &dyn Store, id: VideoId) -> VideoRecord {
-    store
-        .video(id)
-        .await
-        .expect("video")
-        .expect("the video exists")
-}
-
-/// `stage/attempt/duration_ms/outcome` of each stage row in the store's order (`-` for null).
-async fn history(store: &dyn Store, id: VideoId) -> Vec<String> {
-    let rows: Vec<StageTimingRecord> = store.stage_timings(id).await.expect("stage timings");
-    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-    rows.into_iter()
-        .map(|r| {
-            let ms = or_dash(r.duration_ms.map(|ms| ms.to_string()));
-            format!("{}/{}/{ms}/{}", r.stage, r.attempt, or_dash(r.outcome))
-        })
-        .collect()
-}
-
-fn queued(video: VideoId, at: Timestamp) -> TimingEvent {
-    TimingEvent::JobQueued { video, at }
-}
-
-fn started(video: VideoId, attempt: u32, at: Timestamp) -> TimingEvent {
-    TimingEvent::JobStarted { video, attempt, at }
-}
-
-fn finished(
-    video: VideoId,
-    attempt: u32,
-    at: Timestamp,
-    ms: u64,
-    outcome: JobOutcome,
-) -> TimingEvent {
-    TimingEvent::JobFinished {
-        video,
-        attempt,
-        at,
-        elapsed: Duration::from_millis(ms),
-        outcome,
-    }
-}
-
-fn failure(stage: StageName, message: &str) -> JobOutcome {
-    JobOutcome::Failed {
-        stage,
-        kind: FailureKind::Input,
-        message: message.into(),
-    }
-}
-
-/// A stage's start and end events (the end `ms` after the start).
-fn stage(
-    video: VideoId,
-    attempt: u32,
-    stage: StageName,
-    at: Timestamp,
-    ms: i64,
-    outcome: Outcome,
-) -> [TimingEvent; 2] {
-    let end = at + TimeDelta::milliseconds(ms);
-    [
-        TimingEvent::StageStarted {
-            video,
-            attempt,
-            stage: stage.clone(),
-            at,
-        },
-        TimingEvent::StageFinished {
-            video,
-            attempt,
-            stage,
-            started_at: at,
-            finished_at: end,
-            elapsed: Duration::from_millis(ms.unsigned_abs()),
-            outcome,
-        },
-    ]
 }
