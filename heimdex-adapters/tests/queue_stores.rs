@@ -184,7 +184,11 @@ async fn enqueue_writes_queued_at<F: MakeFut>(make: Make<F>) {
 }
 
 async fn retry_queue_time<F: MakeFut>(make: Make<F>) {
-    let Some(fx) = make(policy(3)).await else {
+    let slow = RetryPolicy {
+        base_delay: Duration::from_millis(400),
+        ..policy(3)
+    };
+    let Some(fx) = make(slow).await else {
         return;
     };
     let video = fx.video().await;
@@ -200,7 +204,10 @@ async fn retry_queue_time<F: MakeFut>(make: Make<F>) {
         fx.queue.claim(&w, LEASE).await.unwrap().is_none(),
         "not claimable before its time"
     );
-    tokio::time::sleep(Duration::from_millis(60)).await;
+    let due = (at - heimdex_core::time::now())
+        .to_std()
+        .unwrap_or_default();
+    tokio::time::sleep(due + Duration::from_millis(20)).await;
     let second = fx.queue.claim(&w, LEASE).await.unwrap().unwrap();
     assert_eq!(second.job.attempt, 2);
     assert_eq!(
