@@ -559,3 +559,31 @@ async fn four_claimers_on_one_embedded_file_claim_each_job_once() {
     drop(store);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The zero-delay policy the conformance suite expects.
+fn conformance_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        base_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+    }
+}
+
+#[tokio::test]
+async fn the_embedded_queue_passes_the_queue_conformance_suite() {
+    let fx = embedded(conformance_policy()).await.unwrap();
+    heimdex_core::testkit::queue::queue_conformance(&*fx.queue, 2, &|d| {
+        Box::pin(tokio::time::sleep(d))
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_postgres_queue_passes_the_queue_conformance_suite() {
+    let fx = postgres(conformance_policy()).await.unwrap();
+    heimdex_core::testkit::queue::queue_conformance(&*fx.queue, 2, &|d| {
+        Box::pin(tokio::time::sleep(d))
+    })
+    .await;
+    fx.done().await;
+}
