@@ -82,25 +82,25 @@ fn parse_uuid(column: &str, text: &str) -> Result<Uuid> {
 }
 
 fn id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<T> {
-    let text: String = get(row, column)?;
-    parse_uuid(column, &text).map(T::from)
+    let text: &str = get(row, column)?;
+    parse_uuid(column, text).map(T::from)
 }
 
 fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Option<T>> {
-    let text: Option<String> = get(row, column)?;
+    let text: Option<&str> = get(row, column)?;
     text.map(|t| parse_uuid(column, &t).map(T::from))
         .transpose()
 }
 
 /// Reads a `videos` row selected with [`VIDEO_COLUMNS`].
 pub(crate) fn video(row: &SqliteRow) -> Result<VideoRecord> {
-    let status: String = get(row, "status")?;
+    let status: &str = get(row, "status")?;
     Ok(VideoRecord {
         id: id(row, "id")?,
         owner_id: id(row, "owner_id")?,
         storage_path: get(row, "storage_path")?,
         filename: get(row, "filename")?,
-        status: VideoStatus::from_str(&status)
+        status: VideoStatus::from_str(status)
             .map_err(|_| corrupt(format!("status: {status:?} is not a video status")))?,
         duration_s: get(row, "duration_s")?,
         frame_rate: get(row, "frame_rate")?,
