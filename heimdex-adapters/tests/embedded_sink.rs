@@ -370,6 +370,32 @@ async fn close_drains_everything_recorded_before_it() {
 }
 
 #[tokio::test]
+async fn dropping_the_store_still_drains_what_was_recorded() {
+    let dir = TempDir::new();
+    let store = file_store(&dir).await;
+    let video = new_video(&store).await;
+    for i in 0..100 {
+        store.record(stage_done(
+            video,
+            1,
+            StageName::new(format!("s{i}")).unwrap(),
+            5,
+        ));
+    }
+    drop(store); // no flush, no close: the writer keeps going until its channel is empty
+
+    let reopened = file_store(&dir).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while stage_rows(&reopened).await < 100 {
+        assert!(
+            Instant::now() < deadline,
+            "the writer did not drain after the store was dropped"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
 async fn record_works_from_a_thread_outside_the_runtime() {
     let store = std::sync::Arc::new(EmbeddedStore::in_memory().await.unwrap());
     let video = new_video(&store).await;
