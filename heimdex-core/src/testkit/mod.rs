@@ -7,7 +7,8 @@
 //!   every answer; [`sink::sink_conformance`]: drives rows through the timing sink and checks them.
 //! - [`random`]: seeded random datasets and [`random::assert_same_answers`], which compares two
 //!   stores metric by metric.
-//! - [`assert`]: float comparison within 1e-9 relative, and [`assert::Same`] for whole answers.
+//! - [`assert`](mod@assert): float comparison within 1e-9 relative, and [`assert::Same`] for
+//!   whole answers.
 //!
 //! The suites panic with a message naming the metric and field that differ, like `assert!`.
 
