@@ -88,8 +88,7 @@ fn id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<T> {
 
 fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Option<T>> {
     let text: Option<&str> = get(row, column)?;
-    text.map(|t| parse_uuid(column, &t).map(T::from))
-        .transpose()
+    text.map(|t| parse_uuid(column, t).map(T::from)).transpose()
 }
 
 /// Reads a `videos` row selected with [`VIDEO_COLUMNS`].
