@@ -16,6 +16,7 @@ pub mod assert;
 mod compare;
 pub mod golden;
 pub mod metrics;
+pub mod queue;
 pub mod random;
 pub mod sink;
 
