@@ -1,73 +1,19 @@
-//! The embedded store's timing sink: what events write, and that bad events, a locked database
-//! and a full channel are counted and dropped without blocking, failing or corrupting a row.
+//! The embedded store's timing sink: what each event writes, and that events for unknown videos,
+//! stale events and absurd durations are counted and dropped without corrupting a row.
 #![cfg(feature = "embedded")]
 
 mod embedded_support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::TimeDelta;
-use embedded_support::{file_store, profile, t0, TempDir};
-use heimdex_adapters::embedded::{EmbeddedOptions, EmbeddedStore};
-use heimdex_core::record::{NewVideo, VideoRecord};
+use embedded_support::events::{new_video, stage_done, stage_rows, started};
+use embedded_support::{file_store, t0, TempDir};
+use heimdex_core::record::VideoRecord;
 use heimdex_core::{
-    Catalog, FailureKind, Flush, JobOutcome, Outcome, StageName, TimingEvent, TimingSink, VideoId,
+    Catalog, FailureKind, Flush, JobOutcome, StageName, TimingEvent, TimingSink, VideoId,
     VideoStatus,
 };
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, SqliteConnection};
-
-async fn new_video(store: &EmbeddedStore) -> VideoId {
-    let owner = profile(store, "Alice").await;
-    store
-        .create_video(NewVideo {
-            id: None,
-            owner_id: owner,
-            storage_path: "/videos/talk.mp4".into(),
-            filename: Some("talk.mp4".into()),
-        })
-        .await
-        .unwrap()
-}
-
-fn started(video: VideoId, attempt: u32, at_min: i64) -> TimingEvent {
-    TimingEvent::JobStarted {
-        video,
-        attempt,
-        at: t0() + TimeDelta::minutes(at_min),
-    }
-}
-
-fn stage_done(video: VideoId, attempt: u32, stage: StageName, ms: u64) -> TimingEvent {
-    TimingEvent::StageFinished {
-        video,
-        attempt,
-        stage,
-        started_at: t0() + TimeDelta::minutes(1),
-        finished_at: t0() + TimeDelta::minutes(1) + TimeDelta::milliseconds(ms as i64),
-        elapsed: Duration::from_millis(ms),
-        outcome: Outcome::Ok,
-    }
-}
-
-async fn stage_rows(store: &EmbeddedStore) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM video_stage_timings")
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-}
-
-/// Holds SQLite's write lock on `path` from a second connection until dropped or released.
-async fn write_lock(path: &std::path::Path) -> SqliteConnection {
-    let mut conn = SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path))
-        .await
-        .unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn
-}
 
 #[tokio::test]
 async fn a_successful_attempt_writes_the_video_row_and_one_stage_row_per_stage() {
@@ -248,164 +194,4 @@ async fn an_invalid_stage_name_cannot_be_built_so_it_never_reaches_the_sink() {
         "only the stage name was wrong"
     );
     assert!(StageName::new("scene-detection").is_err());
-}
-
-#[tokio::test]
-async fn a_full_channel_drops_and_counts_instead_of_blocking() {
-    let dir = TempDir::new();
-    let options = EmbeddedOptions::default()
-        .with_sink_capacity(4)
-        .with_sink_batch(2)
-        .with_clock(t0);
-    let store = EmbeddedStore::open_with(&dir.db(), options).await.unwrap();
-    let video = new_video(&store).await;
-    store.record(started(video, 1, 0));
-    store.flush().await.unwrap();
-
-    let mut lock = write_lock(&dir.db()).await; // the writer now waits for the database
-    let began = Instant::now();
-    for i in 0..50 {
-        store.record(stage_done(
-            video,
-            1,
-            StageName::new(format!("stage_{i}")).unwrap(),
-            10,
-        ));
-    }
-    let took = began.elapsed();
-    assert!(
-        took < Duration::from_millis(50),
-        "record blocked for {took:?}"
-    );
-    let dropped = store.dropped_events();
-    assert!(
-        (44..=46).contains(&dropped),
-        "dropped {dropped} of 50 with room for 4 + a batch of 2"
-    );
-
-    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
-    store.flush().await.unwrap();
-    assert_eq!(
-        store.dropped_events(),
-        dropped,
-        "what was buffered got written"
-    );
-    assert_eq!(stage_rows(&store).await as u64, 50 - dropped);
-}
-
-#[tokio::test]
-async fn a_write_that_keeps_failing_is_retried_then_counted_and_dropped() {
-    let dir = TempDir::new();
-    let options = EmbeddedOptions::default()
-        .with_busy_timeout(Duration::from_millis(20))
-        .with_retries(2, Duration::from_millis(5))
-        .with_clock(t0);
-    let store = EmbeddedStore::open_with(&dir.db(), options).await.unwrap();
-    let video = new_video(&store).await;
-    store.record(started(video, 1, 0));
-    store.flush().await.unwrap();
-    let before = store.video(video).await.unwrap().unwrap();
-
-    let lock = write_lock(&dir.db()).await;
-    store.record(stage_done(video, 1, StageName::METADATA, 10));
-    store.record(stage_done(video, 1, StageName::TRANSCRIPTION, 10));
-    store.flush().await.unwrap(); // resolves: the writer gave up instead of waiting forever
-    assert_eq!(store.dropped_events(), 2);
-    drop(lock);
-
-    assert_eq!(store.video(video).await.unwrap().unwrap(), before);
-    store.record(stage_done(video, 1, StageName::INDEXING, 10));
-    store.flush().await.unwrap();
-    assert_eq!(
-        store.dropped_events(),
-        2,
-        "the writer recovers once the database is free"
-    );
-    assert_eq!(stage_rows(&store).await, 1);
-}
-
-#[tokio::test]
-async fn a_briefly_locked_database_is_retried_with_backoff_and_nothing_is_lost() {
-    let dir = TempDir::new();
-    let options = EmbeddedOptions::default()
-        .with_busy_timeout(Duration::from_millis(20))
-        .with_retries(8, Duration::from_millis(20))
-        .with_clock(t0);
-    let store = EmbeddedStore::open_with(&dir.db(), options).await.unwrap();
-    let video = new_video(&store).await;
-    store.record(started(video, 1, 0));
-    store.flush().await.unwrap();
-
-    let mut lock = write_lock(&dir.db()).await;
-    store.record(stage_done(video, 1, StageName::METADATA, 10));
-    tokio::time::sleep(Duration::from_millis(150)).await; // longer than one busy timeout
-    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
-    store.flush().await.unwrap();
-    assert_eq!(store.dropped_events(), 0);
-    assert_eq!(stage_rows(&store).await, 1);
-}
-
-#[tokio::test]
-async fn close_drains_everything_recorded_before_it() {
-    let dir = TempDir::new();
-    let store = file_store(&dir).await;
-    let video = new_video(&store).await;
-    store.record(started(video, 1, 0));
-    for i in 0..200 {
-        store.record(stage_done(
-            video,
-            1,
-            StageName::new(format!("s{i}")).unwrap(),
-            5,
-        ));
-    }
-    store.close().await.unwrap(); // no flush: closing drains
-
-    let reopened = file_store(&dir).await;
-    assert_eq!(stage_rows(&reopened).await, 200);
-    assert_eq!(
-        reopened.video(video).await.unwrap().unwrap().status,
-        VideoStatus::Processing
-    );
-}
-
-#[tokio::test]
-async fn dropping_the_store_still_drains_what_was_recorded() {
-    let dir = TempDir::new();
-    let store = file_store(&dir).await;
-    let video = new_video(&store).await;
-    for i in 0..100 {
-        store.record(stage_done(
-            video,
-            1,
-            StageName::new(format!("s{i}")).unwrap(),
-            5,
-        ));
-    }
-    drop(store); // no flush, no close: the writer keeps going until its channel is empty
-
-    let reopened = file_store(&dir).await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while stage_rows(&reopened).await < 100 {
-        assert!(
-            Instant::now() < deadline,
-            "the writer did not drain after the store was dropped"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-#[tokio::test]
-async fn record_works_from_a_thread_outside_the_runtime() {
-    let store = std::sync::Arc::new(EmbeddedStore::in_memory().await.unwrap());
-    let video = new_video(&store).await;
-    let sink = store.clone();
-    std::thread::spawn(move || sink.record(started(video, 1, 0)))
-        .join()
-        .unwrap();
-    store.flush().await.unwrap();
-    assert_eq!(
-        store.video(video).await.unwrap().unwrap().status,
-        VideoStatus::Processing
-    );
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the `embedded_*` tests: temporary folders and small fixtures.
 #![allow(dead_code)]
 
+pub mod events;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
