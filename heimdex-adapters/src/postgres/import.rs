@@ -2,17 +2,34 @@
 //! table and chunk, so 10,000 videos take a couple of round trips.
 
 use heimdex_core::record::Dataset;
-use heimdex_core::Result;
+use heimdex_core::{Error, Result};
+use sqlx::error::ErrorKind;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::error::db;
+use super::error;
+
+/// Like [`error::db`], but a row that references a missing profile or video is `NotFound` (as the
+/// in-memory store reports it).
+fn db(err: sqlx::Error) -> Error {
+    if let sqlx::Error::Database(e) = &err {
+        if e.kind() == ErrorKind::ForeignKeyViolation {
+            let what = match e.constraint() {
+                Some(c) if c.contains("video_id") => "video",
+                _ => "user",
+            };
+            return Error::not_found(format!("{what} referenced by an imported row"));
+        }
+    }
+    error::db(err)
+}
 
 /// Rows per statement: each column travels as one array parameter.
 const CHUNK: usize = 5_000;
 
 /// Inserts every row of `data` exactly as given, parents before children, in one transaction.
-/// A key that already exists is `Conflict` and nothing is imported.
+/// A key that already exists is `Conflict`, a reference to a missing profile or video `NotFound`,
+/// and either way nothing is imported.
 pub(crate) async fn run(pool: &PgPool, data: &Dataset) -> Result<()> {
     let mut tx = pool.begin().await.map_err(db)?;
     profiles(&mut tx, data).await?;

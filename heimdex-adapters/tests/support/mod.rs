@@ -1,0 +1,4 @@
+//! Helpers shared by the `postgres_*` tests.
+#![allow(dead_code)]
+
+pub mod pg;

@@ -1,0 +1,287 @@
+//! PostgreSQL for tests: a fresh, uniquely named database per test, migrated with the real
+//! migrations and dropped afterwards.
+//!
+//! - With `DATABASE_URL` set (CI sets it to the local server), databases are created on that
+//!   server.
+//! - Without it, the first test of the process starts one throwaway cluster with `initdb` and
+//!   `pg_ctl` (trust authentication, a free port, a temporary folder) and every test of the
+//!   process uses it. A watchdog shell stops the cluster and removes its folder as soon as the test
+//!   process exits, however it exits.
+//! - [`Cluster::start`] gives a test a cluster of its own that it may stop and start (a database
+//!   going away mid-run); it is removed when dropped.
+//!
+//! `initdb` refuses to run as root; as root the cluster runs as the `postgres` system user.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use heimdex_adapters::postgres::{PgOptions, PgStore};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+
+/// A throwaway PostgreSQL cluster in a temporary folder.
+pub struct Cluster {
+    dir: PathBuf,
+    port: u16,
+    owner: Option<&'static str>,
+}
+
+impl Cluster {
+    /// Creates and starts a cluster on a free port. Panics with the tool's output on failure.
+    pub fn start() -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("heimdex-pg-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("create the cluster folder");
+        let owner = running_as_root().then_some("postgres");
+        if let Some(user) = owner {
+            run(Command::new("chown").arg(format!("{user}:")).arg(&dir));
+        }
+        let cluster = Self {
+            dir,
+            port: free_port(),
+            owner,
+        };
+        cluster.watch(std::process::id());
+        run(cluster
+            .tool("initdb")
+            .args(["-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"])
+            .arg("--locale=C.UTF-8")
+            .arg("-D")
+            .arg(cluster.data()));
+        cluster.start_again();
+        cluster
+    }
+
+    /// The cluster's URL for database `db` (user `postgres`, no password).
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// Stops the server at once (`pg_ctl stop -m immediate`): clients see their connections drop.
+    pub fn stop(&self) {
+        run(self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-m", "immediate", "-w", "stop"]));
+    }
+
+    /// Starts the (stopped) server again on the same port. `fsync` is off for speed (an immediate
+    /// stop kills the server, not the machine, so the OS still holds every write), but commits stay
+    /// synchronous: a test that crashes the server must find every committed row afterwards.
+    pub fn start_again(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
+             -c full_page_writes=off -c max_connections=200",
+            self.port,
+            self.dir.display()
+        );
+        run(self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .arg("-l")
+            .arg(self.dir.join("log"))
+            .args(["-o", &options, "-w", "start"]));
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// `tool` run as the cluster's owner.
+    fn tool(&self, tool: &str) -> Command {
+        match self.owner {
+            Some(user) => {
+                let mut cmd = Command::new("runuser");
+                cmd.args(["-u", user, "--", tool]);
+                cmd
+            }
+            None => Command::new(tool),
+        }
+    }
+
+    /// Stops the cluster and removes its folder once process `pid` has exited.
+    fn watch(&self, pid: u32) {
+        let stop = match self.owner {
+            Some(user) => format!("runuser -u {user} -- pg_ctl"),
+            None => "pg_ctl".to_owned(),
+        };
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+             {stop} -D '{data}' -m immediate stop; rm -rf '{dir}'",
+            data = self.data().display(),
+            dir = self.dir.display(),
+        );
+        let mut watchdog = Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the cluster watchdog");
+        // Reaped if it ends while the tests run; at exit it outlives this process, as it must.
+        std::thread::spawn(move || watchdog.wait());
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.data())
+            .args(["-m", "immediate", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The server URL tests create their databases on: `DATABASE_URL`, or this process's cluster.
+pub fn server_url() -> String {
+    if let Some(url) = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    {
+        return url;
+    }
+    static SHARED: OnceLock<Cluster> = OnceLock::new();
+    SHARED.get_or_init(Cluster::start).url("postgres")
+}
+
+/// `url` with its database replaced by `db` (query parameters kept).
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let server = match base.split_once("://") {
+        Some((_, rest)) if rest.contains('/') => base.rsplit_once('/').map_or(base, |(s, _)| s),
+        _ => base,
+    };
+    format!("{server}/{db}{query}")
+}
+
+/// A database created for one test and dropped (with its connections) when this is dropped.
+pub struct TestDb {
+    admin_url: String,
+    url: String,
+    name: String,
+    pool: PgPool,
+}
+
+impl TestDb {
+    /// A fresh database with every migration applied.
+    pub async fn new() -> Self {
+        let db = Self::empty().await;
+        heimdex_adapters::postgres::MIGRATOR
+            .run(&db.pool)
+            .await
+            .expect("migrate");
+        db
+    }
+
+    /// A fresh database with nothing in it.
+    pub async fn empty() -> Self {
+        Self::on_server(&server_url()).await
+    }
+
+    /// A fresh database on the server at `admin_url`.
+    pub async fn on_server(admin_url: &str) -> Self {
+        let name = format!("heimdex_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::connect(admin_url)
+            .await
+            .expect("connect to the test server");
+        conn.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create database");
+        conn.close().await.ok();
+        let url = with_database(admin_url, &name);
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(&url)
+            .await
+            .expect("connect to the test database");
+        Self {
+            admin_url: admin_url.to_owned(),
+            url,
+            name,
+            pool,
+        }
+    }
+
+    /// The database's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A pool on the database.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The store over this database's pool, with default options.
+    pub fn store(&self) -> PgStore {
+        PgStore::from_pool(self.pool.clone())
+    }
+
+    /// The store over this database's pool with `options` for its timing writer.
+    pub fn store_with(&self, options: PgOptions) -> PgStore {
+        PgStore::from_pool_with(self.pool.clone(), options)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        // Drop may run on a runtime thread (or while unwinding): do the blocking work elsewhere.
+        let dropper = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(rt) = rt {
+                rt.block_on(async {
+                    if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
+                        let _ = conn.execute(sql.as_str()).await;
+                        let _ = conn.close().await;
+                    }
+                });
+            }
+        });
+        let _ = dropper.join();
+    }
+}
