@@ -44,3 +44,4 @@ $fn$;
 COMMENT ON FUNCTION get_admin_stage_latency(INT) IS
     'Per stage: runs finished in the window (by total time, descending), failed runs, mean and p50/p95/p99 duration (ms), total ms and share of all stage time (%)';
 SELECT heimdex_secure_function('get_admin_stage_latency(INT)');
+SELECT heimdex_tune_function('get_admin_stage_latency(INT)');
