@@ -1,0 +1,372 @@
+//! SequentialPipeline's interactions with its stages and its sink, checked with mockall: exactly
+//! which events, in which order, which stages run (and which never do) — contract §2.
+//!
+//! The pipeline swallows panics from its sink (timing never breaks work), and mockall reports a
+//! broken expectation by panicking, so every mock sink sits inside [`Checked`], which keeps those
+//! panics for the test to assert on.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use heimdex_core::stage::MockStage;
+use heimdex_core::timing::MockTimingSink;
+use heimdex_core::{
+    CancelReason, Cancellation, FailureKind, Job, JobContext, JobOutcome, Outcome, Pipeline,
+    SequentialPipeline, Stage, StageError, StageName, TimingEvent, TimingSink, VideoId,
+};
+use mockall::Sequence;
+
+/// A mock sink whose broken expectations are kept instead of swallowed by the pipeline.
+struct Checked {
+    mock: MockTimingSink,
+    broken: Mutex<Vec<String>>,
+}
+
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Checked")
+    }
+}
+
+impl TimingSink for Checked {
+    fn record(&self, event: TimingEvent) {
+        let shown = format!("{event:?}");
+        if catch_unwind(AssertUnwindSafe(|| self.mock.record(event))).is_err() {
+            self.broken.lock().unwrap().push(shown);
+        }
+    }
+}
+
+type Pred = Box<dyn Fn(&TimingEvent) -> bool + Send>;
+
+fn job_started() -> Pred {
+    Box::new(|e| matches!(e, TimingEvent::JobStarted { attempt: 4, .. }))
+}
+fn stage_started(name: &StageName) -> Pred {
+    let name = name.clone();
+    Box::new(
+        move |e| matches!(e, TimingEvent::StageStarted { stage, attempt: 4, .. } if *stage == name),
+    )
+}
+fn stage_ok(name: &StageName) -> Pred {
+    let name = name.clone();
+    Box::new(
+        move |e| matches!(e, TimingEvent::StageFinished { stage, outcome: Outcome::Ok, .. } if *stage == name),
+    )
+}
+fn stage_failed(name: &StageName, want: FailureKind) -> Pred {
+    let name = name.clone();
+    Box::new(
+        move |e| matches!(e, TimingEvent::StageFinished { stage, outcome: Outcome::Failed { kind, .. }, .. } if *stage == name && *kind == want),
+    )
+}
+fn job_finished(want: JobOutcome) -> Pred {
+    Box::new(
+        move |e| matches!(e, TimingEvent::JobFinished { outcome, attempt: 4, .. } if *outcome == want),
+    )
+}
+fn job_failed(name: &StageName, kind: FailureKind, message: &str) -> Pred {
+    let (stage, message) = (name.clone(), message.to_owned());
+    let want = move |o: &JobOutcome| matches!(o, JobOutcome::Failed { stage: s, kind: k, message: m } if *s == stage && *k == kind && (message.is_empty() || *m == message));
+    Box::new(move |e| matches!(e, TimingEvent::JobFinished { outcome, .. } if want(outcome)))
+}
+
+fn expect(sink: &mut MockTimingSink, seq: &mut Sequence, pred: Pred) {
+    sink.expect_record()
+        .withf(move |e| pred(e))
+        .times(1)
+        .in_sequence(seq)
+        .return_const(());
+}
+
+fn checked(mock: MockTimingSink) -> Checked {
+    Checked {
+        mock,
+        broken: Mutex::new(Vec::new()),
+    }
+}
+
+/// Asserts no expectation broke, then verifies the `times` of every expectation.
+fn verify(sink: Checked) {
+    assert_eq!(
+        *sink.broken.lock().unwrap(),
+        Vec::<String>::new(),
+        "unexpected or out-of-order events"
+    );
+    let mut mock = sink.mock;
+    mock.checkpoint();
+}
+
+const NAMES: [StageName; 3] = [
+    StageName::METADATA,
+    StageName::TRANSCRIPTION,
+    StageName::INDEXING,
+];
+
+fn stage(name: &StageName) -> MockStage {
+    let mut s = MockStage::new();
+    s.expect_name().return_const(name.clone());
+    s
+}
+
+fn job() -> Job {
+    Job {
+        attempt: 4,
+        ..Job::new(VideoId::new_v4(), "talk.mp4")
+    }
+}
+
+/// A stage that never finishes (mock stages return at once).
+#[derive(Debug)]
+struct Hang(StageName);
+
+#[async_trait]
+impl Stage for Hang {
+    fn name(&self) -> StageName {
+        self.0.clone()
+    }
+    async fn run(&self, _ctx: &mut JobContext) -> Result<(), StageError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn success_runs_each_stage_between_its_start_and_finish_events() {
+    let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
+    expect(&mut sink, &mut seq, job_started());
+    let mut pipeline = SequentialPipeline::builder();
+    for name in &NAMES {
+        expect(&mut sink, &mut seq, stage_started(name));
+        let mut s = stage(name);
+        s.expect_run()
+            .times(1)
+            .in_sequence(&mut seq)
+            .returning(|_| Ok(()));
+        expect(&mut sink, &mut seq, stage_ok(name));
+        pipeline = pipeline.with_stage(Arc::new(s));
+    }
+    expect(&mut sink, &mut seq, job_finished(JobOutcome::Succeeded));
+    let sink = checked(sink);
+    let report = pipeline
+        .build()
+        .run(job(), &sink, &Cancellation::new())
+        .await;
+    assert_eq!(report.outcome, JobOutcome::Succeeded);
+    verify(sink);
+}
+
+#[tokio::test]
+async fn a_failure_in_each_position_fails_the_job_there_and_no_later_stage_runs() {
+    for failing in 0..NAMES.len() {
+        let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
+        expect(&mut sink, &mut seq, job_started());
+        let mut pipeline = SequentialPipeline::builder();
+        for (i, name) in NAMES.iter().enumerate() {
+            let mut s = stage(name);
+            if i < failing {
+                expect(&mut sink, &mut seq, stage_started(name));
+                s.expect_run().times(1).returning(|_| Ok(()));
+                expect(&mut sink, &mut seq, stage_ok(name));
+            } else if i == failing {
+                expect(&mut sink, &mut seq, stage_started(name));
+                s.expect_run()
+                    .times(1)
+                    .returning(|_| Err(StageError::new(FailureKind::Decode, "corrupt stream")));
+                expect(&mut sink, &mut seq, stage_failed(name, FailureKind::Decode));
+            } else {
+                s.expect_run().times(0);
+            }
+            pipeline = pipeline.with_stage(Arc::new(s));
+        }
+        let name = &NAMES[failing];
+        expect(
+            &mut sink,
+            &mut seq,
+            job_failed(name, FailureKind::Decode, "corrupt stream"),
+        );
+        let sink = checked(sink);
+        let report = pipeline
+            .build()
+            .run(job(), &sink, &Cancellation::new())
+            .await;
+        assert!(
+            matches!(&report.outcome, JobOutcome::Failed { stage, .. } if stage == name),
+            "position {failing}: {:?}",
+            report.outcome
+        );
+        assert_eq!(report.stages.len(), failing + 1, "stages that ran");
+        verify(sink);
+    }
+}
+
+#[tokio::test]
+async fn an_optional_failure_is_recorded_and_the_next_stage_still_runs() {
+    let (a, b) = (StageName::new("ocr").unwrap(), StageName::INDEXING);
+    let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
+    for pred in [
+        job_started(),
+        stage_started(&a),
+        stage_failed(&a, FailureKind::Model),
+        stage_started(&b),
+        stage_ok(&b),
+        job_finished(JobOutcome::Succeeded),
+    ] {
+        expect(&mut sink, &mut seq, pred);
+    }
+    let mut optional = stage(&a);
+    optional
+        .expect_run()
+        .times(1)
+        .returning(|_| Err(StageError::new(FailureKind::Model, "no model")));
+    let mut next = stage(&b);
+    next.expect_run().times(1).returning(|_| Ok(()));
+    let pipeline = SequentialPipeline::builder()
+        .with_optional_stage(Arc::new(optional))
+        .with_stage(Arc::new(next))
+        .build();
+    let sink = checked(sink);
+    assert!(pipeline
+        .run(job(), &sink, &Cancellation::new())
+        .await
+        .outcome
+        .is_success());
+    verify(sink);
+}
+
+async fn cancel_during_second_stage(reason: CancelReason, kind: FailureKind, message: &str) {
+    let (a, b, c) = (&NAMES[0], &NAMES[1], &NAMES[2]);
+    let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
+    for pred in [
+        job_started(),
+        stage_started(a),
+        stage_ok(a),
+        stage_started(b),
+        stage_failed(b, kind),
+        job_failed(b, kind, message),
+    ] {
+        expect(&mut sink, &mut seq, pred);
+    }
+    let mut first = stage(a);
+    first.expect_run().times(1).returning(|_| Ok(()));
+    let mut last = stage(c);
+    last.expect_run().times(0);
+    let pipeline = SequentialPipeline::new()
+        .stage(Arc::new(first))
+        .stage(Arc::new(Hang(b.clone())))
+        .stage(Arc::new(last));
+    let (sink, cancel) = (checked(sink), Cancellation::new());
+    let signal = cancel.clone();
+    let fire = async move {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        signal.cancel(reason);
+    };
+    let (report, ()) = tokio::join!(pipeline.run(job(), &sink, &cancel), fire);
+    assert!(!report.outcome.is_success());
+    verify(sink);
+}
+
+#[tokio::test]
+async fn a_time_limit_fails_the_running_stage_as_timed_out() {
+    cancel_during_second_stage(
+        CancelReason::TimeLimit,
+        FailureKind::TimedOut,
+        "time limit reached during transcription",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_shutdown_fails_the_running_stage_as_cancelled() {
+    cancel_during_second_stage(
+        CancelReason::Shutdown,
+        FailureKind::Cancelled,
+        "cancelled by shutdown during transcription",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_panicking_stage_is_an_internal_failure_and_stops_the_run() {
+    let (a, b) = (&NAMES[0], &NAMES[1]);
+    let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
+    for pred in [
+        job_started(),
+        stage_started(a),
+        stage_failed(a, FailureKind::Internal),
+        job_failed(
+            a,
+            FailureKind::Internal,
+            "stage metadata panicked: probe crashed",
+        ),
+    ] {
+        expect(&mut sink, &mut seq, pred);
+    }
+    let mut boom = stage(a);
+    boom.expect_run()
+        .times(1)
+        .returning(|_| panic!("probe crashed"));
+    let mut later = stage(b);
+    later.expect_run().times(0);
+    let pipeline = SequentialPipeline::new()
+        .stage(Arc::new(boom))
+        .stage(Arc::new(later));
+    let sink = checked(sink);
+    pipeline.run(job(), &sink, &Cancellation::new()).await;
+    verify(sink);
+}
+
+#[tokio::test]
+async fn a_panicking_sink_never_fails_the_job() {
+    let mut sink = MockTimingSink::new();
+    sink.expect_record()
+        .times(2 + 2 * NAMES.len())
+        .returning(|_| panic!("sink is down"));
+    let mut pipeline = SequentialPipeline::builder();
+    for name in &NAMES {
+        let mut s = stage(name);
+        s.expect_run().times(1).returning(|_| Ok(()));
+        pipeline = pipeline.with_stage(Arc::new(s));
+    }
+    let report = pipeline
+        .build()
+        .run(job(), &sink, &Cancellation::new())
+        .await;
+    assert_eq!(report.outcome, JobOutcome::Succeeded);
+    assert_eq!(report.stages.len(), NAMES.len());
+    sink.checkpoint();
+}
+
+#[tokio::test]
+async fn dropping_the_run_mid_stage_finishes_the_stage_and_the_job_as_cancelled() {
+    let (a, b, c) = (&NAMES[0], &NAMES[1], &NAMES[2]);
+    let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
+    for pred in [
+        job_started(),
+        stage_started(a),
+        stage_ok(a),
+        stage_started(b),
+        stage_failed(b, FailureKind::Cancelled),
+        job_failed(b, FailureKind::Cancelled, ""),
+    ] {
+        expect(&mut sink, &mut seq, pred);
+    }
+    let mut first = stage(a);
+    first.expect_run().times(1).returning(|_| Ok(()));
+    let mut last = stage(c);
+    last.expect_run().times(0);
+    let pipeline = SequentialPipeline::new()
+        .stage(Arc::new(first))
+        .stage(Arc::new(Hang(b.clone())))
+        .stage(Arc::new(last));
+    let (sink, cancel) = (checked(sink), Cancellation::new());
+    let run = pipeline.run(job(), &sink, &cancel);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(20), run)
+            .await
+            .is_err(),
+        "the stage hangs"
+    );
+    verify(sink);
+}
