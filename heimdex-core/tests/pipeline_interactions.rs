@@ -159,7 +159,7 @@ async fn success_runs_each_stage_between_its_start_and_finish_events() {
 
 #[tokio::test]
 async fn a_failure_in_each_position_fails_the_job_there_and_no_later_stage_runs() {
-    for failing in 0..NAMES.len() {
+    for (failing, failing_name) in NAMES.iter().enumerate() {
         let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
         expect(&mut sink, &mut seq, job_started());
         let mut pipeline = SequentialPipeline::builder();
@@ -180,7 +180,7 @@ async fn a_failure_in_each_position_fails_the_job_there_and_no_later_stage_runs(
             }
             pipeline = pipeline.with_stage(Arc::new(s));
         }
-        let name = &NAMES[failing];
+        let name = failing_name;
         expect(
             &mut sink,
             &mut seq,
