@@ -158,12 +158,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// Logs to stderr (stdout stays for command output such as `heimdex token`), filtered by
-/// `RUST_LOG` (default `info`).
+/// `RUST_LOG` (default `info`), in color only on a terminal so log files stay plain text.
 pub fn init_tracing() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }
