@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 pub mod golden_checks;
-pub mod golden_data;
 pub mod pg;
 pub mod samples;
 pub mod schema;
