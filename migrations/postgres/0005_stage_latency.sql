@@ -22,22 +22,39 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE
 AS $fn$
 BEGIN
+    -- One index range per stage (the stages are found by skipping through the index), so each
+    -- stage's durations are sorted on their own, in memory, instead of a year of every stage's
+    -- rows being sorted by stage first.
     RETURN QUERY EXECUTE $q$
-        SELECT s, n, failed, mean_ms, pct[1], pct[2], pct[3], sum_ms,
+        WITH RECURSIVE stages AS (
+            (SELECT t.stage FROM video_stage_timings AS t
+             WHERE t.finished_at IS NOT NULL AND t.duration_ms IS NOT NULL
+             ORDER BY t.stage LIMIT 1)
+            UNION ALL
+            SELECT (SELECT t.stage FROM video_stage_timings AS t
+                    WHERE t.stage > s.stage AND t.finished_at IS NOT NULL AND t.duration_ms IS NOT NULL
+                    ORDER BY t.stage LIMIT 1)
+            FROM stages AS s
+            WHERE s.stage IS NOT NULL
+        ), per_stage AS (
+            SELECT s.stage, a.*
+            FROM stages AS s,
+            LATERAL (
+                SELECT count(*) AS n,
+                       count(*) FILTER (WHERE t.outcome = 'failed') AS failed,
+                       avg(t.duration_ms::float8) AS mean_ms,
+                       percentile_cont(ARRAY[0.5, 0.95, 0.99])
+                           WITHIN GROUP (ORDER BY t.duration_ms::float8) AS pct,
+                       coalesce(sum(t.duration_ms::float8), 0) AS sum_ms
+                FROM video_stage_timings AS t
+                WHERE t.stage = s.stage AND t.finished_at >= $1 AND t.duration_ms IS NOT NULL
+            ) AS a
+            WHERE s.stage IS NOT NULL AND a.n > 0
+        )
+        SELECT stage, n, failed, mean_ms, pct[1], pct[2], pct[3], sum_ms,
                sum_ms / nullif(sum(sum_ms) OVER (), 0) * 100
-        FROM (
-            SELECT t.stage AS s,
-                   count(*) AS n,
-                   count(*) FILTER (WHERE t.outcome = 'failed') AS failed,
-                   avg(t.duration_ms::float8) AS mean_ms,
-                   percentile_cont(ARRAY[0.5, 0.95, 0.99])
-                       WITHIN GROUP (ORDER BY t.duration_ms::float8) AS pct,
-                   coalesce(sum(t.duration_ms::float8), 0) AS sum_ms
-            FROM video_stage_timings AS t
-            WHERE t.finished_at >= $1 AND t.duration_ms IS NOT NULL
-            GROUP BY t.stage
-        ) AS per_stage
-        ORDER BY sum_ms DESC, s COLLATE "C"
+        FROM per_stage
+        ORDER BY sum_ms DESC, stage COLLATE "C"
     $q$ USING heimdex_window_start(p_days_back);
 END
 $fn$;
