@@ -5,132 +5,18 @@
 //! broken expectation by panicking, so every mock sink sits inside [`Checked`], which keeps those
 //! panics for the test to assert on.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
+mod expect;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use heimdex_core::stage::MockStage;
+use expect::*;
 use heimdex_core::timing::MockTimingSink;
 use heimdex_core::{
-    CancelReason, Cancellation, FailureKind, Job, JobContext, JobOutcome, Outcome, Pipeline,
-    SequentialPipeline, Stage, StageError, StageName, TimingEvent, TimingSink, VideoId,
+    CancelReason, Cancellation, FailureKind, JobOutcome, Pipeline, SequentialPipeline, StageError,
+    StageName,
 };
 use mockall::Sequence;
-
-/// A mock sink whose broken expectations are kept instead of swallowed by the pipeline.
-struct Checked {
-    mock: MockTimingSink,
-    broken: Mutex<Vec<String>>,
-}
-
-impl std::fmt::Debug for Checked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Checked")
-    }
-}
-
-impl TimingSink for Checked {
-    fn record(&self, event: TimingEvent) {
-        let shown = format!("{event:?}");
-        if catch_unwind(AssertUnwindSafe(|| self.mock.record(event))).is_err() {
-            self.broken.lock().unwrap().push(shown);
-        }
-    }
-}
-
-type Pred = Box<dyn Fn(&TimingEvent) -> bool + Send>;
-
-fn job_started() -> Pred {
-    Box::new(|e| matches!(e, TimingEvent::JobStarted { attempt: 4, .. }))
-}
-fn stage_started(name: &StageName) -> Pred {
-    let name = name.clone();
-    Box::new(
-        move |e| matches!(e, TimingEvent::StageStarted { stage, attempt: 4, .. } if *stage == name),
-    )
-}
-fn stage_ok(name: &StageName) -> Pred {
-    let name = name.clone();
-    Box::new(
-        move |e| matches!(e, TimingEvent::StageFinished { stage, outcome: Outcome::Ok, .. } if *stage == name),
-    )
-}
-fn stage_failed(name: &StageName, want: FailureKind) -> Pred {
-    let name = name.clone();
-    Box::new(
-        move |e| matches!(e, TimingEvent::StageFinished { stage, outcome: Outcome::Failed { kind, .. }, .. } if *stage == name && *kind == want),
-    )
-}
-fn job_finished(want: JobOutcome) -> Pred {
-    Box::new(
-        move |e| matches!(e, TimingEvent::JobFinished { outcome, attempt: 4, .. } if *outcome == want),
-    )
-}
-fn job_failed(name: &StageName, kind: FailureKind, message: &str) -> Pred {
-    let (stage, message) = (name.clone(), message.to_owned());
-    let want = move |o: &JobOutcome| matches!(o, JobOutcome::Failed { stage: s, kind: k, message: m } if *s == stage && *k == kind && (message.is_empty() || *m == message));
-    Box::new(move |e| matches!(e, TimingEvent::JobFinished { outcome, .. } if want(outcome)))
-}
-
-fn expect(sink: &mut MockTimingSink, seq: &mut Sequence, pred: Pred) {
-    sink.expect_record()
-        .withf(move |e| pred(e))
-        .times(1)
-        .in_sequence(seq)
-        .return_const(());
-}
-
-fn checked(mock: MockTimingSink) -> Checked {
-    Checked {
-        mock,
-        broken: Mutex::new(Vec::new()),
-    }
-}
-
-/// Asserts no expectation broke, then verifies the `times` of every expectation.
-fn verify(sink: Checked) {
-    assert_eq!(
-        *sink.broken.lock().unwrap(),
-        Vec::<String>::new(),
-        "unexpected or out-of-order events"
-    );
-    let mut mock = sink.mock;
-    mock.checkpoint();
-}
-
-const NAMES: [StageName; 3] = [
-    StageName::METADATA,
-    StageName::TRANSCRIPTION,
-    StageName::INDEXING,
-];
-
-fn stage(name: &StageName) -> MockStage {
-    let mut s = MockStage::new();
-    s.expect_name().return_const(name.clone());
-    s
-}
-
-fn job() -> Job {
-    Job {
-        attempt: 4,
-        ..Job::new(VideoId::new_v4(), "talk.mp4")
-    }
-}
-
-/// A stage that never finishes (mock stages return at once).
-#[derive(Debug)]
-struct Hang(StageName);
-
-#[async_trait]
-impl Stage for Hang {
-    fn name(&self) -> StageName {
-        self.0.clone()
-    }
-    async fn run(&self, _ctx: &mut JobContext) -> Result<(), StageError> {
-        std::future::pending().await
-    }
-}
 
 #[tokio::test]
 async fn success_runs_each_stage_between_its_start_and_finish_events() {
