@@ -19,56 +19,51 @@ const UNAVAILABLE_CLASSES: [&str; 3] = ["08", "53", "57"];
 ///   window check) are `InvalidInput`;
 /// - anything else is `Backend`.
 pub(crate) fn db(err: sqlx::Error) -> Error {
+    if is_unreachable(&err) {
+        return unavailable(err);
+    }
     match &err {
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::WorkerCrashed => unavailable(err),
         sqlx::Error::RowNotFound => Error::not_found("row"),
-        sqlx::Error::Database(e) => {
-            let code = e.code().map(|c| c.into_owned()).unwrap_or_default();
-            match e.kind() {
-                ErrorKind::UniqueViolation => Error::Conflict(e.message().to_owned()),
-                ErrorKind::ForeignKeyViolation
-                | ErrorKind::NotNullViolation
-                | ErrorKind::CheckViolation => Error::invalid(e.message().to_owned()),
-                _ if code.starts_with("22") => Error::invalid(e.message().to_owned()),
-                _ if UNAVAILABLE_CLASSES.iter().any(|c| code.starts_with(c)) => unavailable(err),
-                _ => backend(err),
-            }
-        }
+        sqlx::Error::Database(e) => match e.kind() {
+            ErrorKind::UniqueViolation => Error::Conflict(e.message().to_owned()),
+            ErrorKind::ForeignKeyViolation
+            | ErrorKind::NotNullViolation
+            | ErrorKind::CheckViolation => Error::invalid(e.message().to_owned()),
+            _ if sqlstate(&err).starts_with("22") => Error::invalid(e.message().to_owned()),
+            _ => backend(err),
+        },
         _ => backend(err),
     }
 }
 
-/// True when the error is a lost or refused connection: the sink retries those.
+/// True when the error is a lost or refused connection, or a transaction PostgreSQL aborted for
+/// a conflict with another one (40001 serialization failure, 40P01 deadlock): the same write
+/// succeeds when tried again, so the sink retries these.
 pub(crate) fn is_transient(err: &sqlx::Error) -> bool {
-    matches!(db_kind(err), Kind::Unavailable)
+    is_unreachable(err) || sqlstate(err).starts_with("40")
 }
 
-enum Kind {
-    Unavailable,
-    Other,
-}
-
-fn db_kind(err: &sqlx::Error) -> Kind {
+/// The server cannot be reached or cannot serve right now.
+fn is_unreachable(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
-        | sqlx::Error::WorkerCrashed => Kind::Unavailable,
-        sqlx::Error::Database(e) => {
-            let code = e.code().map(|c| c.into_owned()).unwrap_or_default();
-            // 40001 serialization failure and 40P01 deadlock: the same batch succeeds on retry.
-            if UNAVAILABLE_CLASSES.iter().any(|c| code.starts_with(c)) || code.starts_with("40") {
-                Kind::Unavailable
-            } else {
-                Kind::Other
-            }
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(_) => {
+            let code = sqlstate(err);
+            UNAVAILABLE_CLASSES.iter().any(|c| code.starts_with(c))
         }
-        _ => Kind::Other,
+        _ => false,
+    }
+}
+
+/// The error's SQLSTATE, or an empty string.
+fn sqlstate(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(e) => e.code().map(|c| c.into_owned()).unwrap_or_default(),
+        _ => String::new(),
     }
 }
 

@@ -9,6 +9,9 @@
 //!   `record` drops (and counts) what does not fit: the pipeline never waits.
 //! - A batch that fails for any other reason (a row PostgreSQL refuses) is written again event by
 //!   event, so one bad event costs only itself.
+//! - A batch whose commit was lost with its connection may have committed; trying it again is
+//!   safe, because applying the same events again, in order, to the rows they produced gives the
+//!   same rows (every event sets values, none adds to them).
 
 use std::sync::Arc;
 
