@@ -23,8 +23,8 @@ use crate::stage::{Outcome, StageName};
 use crate::time::Timestamp;
 
 pub use fanout::FanoutSink;
-pub(crate) use guard::{now_not_before, record_quietly};
 pub use guard::StageTimer;
+pub(crate) use guard::{now_not_before, record_quietly};
 pub use noop::NoopSink;
 
 /// Something that happened to a job, at a stage boundary (contract §2).
