@@ -71,7 +71,11 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut a = Args { jobs: 20_000, samples: 300, claimers: vec![1, 4, 16] };
+    let mut a = Args {
+        jobs: 20_000,
+        samples: 300,
+        claimers: vec![1, 4, 16],
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -87,15 +91,32 @@ fn args() -> Args {
 async fn fresh_db() -> PgPool {
     let base = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = PgPoolOptions::new().max_connections(1).connect(&base).await.expect("connect");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)")).execute(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {DB}")).execute(&admin).await.unwrap();
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&base)
+        .await
+        .expect("connect");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {DB}"))
+        .execute(&admin)
+        .await
+        .unwrap();
     let url = match base.rsplit_once('/') {
         Some((server, _)) => format!("{server}/{DB}"),
         None => panic!("DATABASE_URL has no database part"),
     };
-    let pool = PgPoolOptions::new().max_connections(40).connect(&url).await.unwrap();
-    heimdex_adapters::postgres::MIGRATOR.run(&pool).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(40)
+        .connect(&url)
+        .await
+        .unwrap();
+    heimdex_adapters::postgres::MIGRATOR
+        .run(&pool)
+        .await
+        .unwrap();
     sqlx::query("INSERT INTO user_profiles (user_id, full_name) VALUES ($1, 'bench')")
         .bind(uuid::Uuid::nil())
         .execute(&pool)
@@ -119,7 +140,11 @@ async fn fill(pool: &PgPool, queue: &PgJobQueue, n: usize) {
         .unwrap();
         let jobs: Vec<NewJob> = chunk
             .iter()
-            .map(|id| NewJob { video: VideoId(*id), source: "bench.mp4".into(), owner: None })
+            .map(|id| NewJob {
+                video: VideoId(*id),
+                source: "bench.mp4".into(),
+                owner: None,
+            })
             .collect();
         queue.enqueue_batch(&jobs).await.unwrap();
     }
@@ -127,12 +152,23 @@ async fn fill(pool: &PgPool, queue: &PgJobQueue, n: usize) {
 
 async fn reset(pool: &PgPool) {
     // One statement each: VACUUM cannot run inside the implicit transaction of a batch.
-    for sql in ["TRUNCATE jobs", "DELETE FROM videos", "VACUUM ANALYZE jobs", "VACUUM ANALYZE videos"] {
+    for sql in [
+        "TRUNCATE jobs",
+        "DELETE FROM videos",
+        "VACUUM ANALYZE jobs",
+        "VACUUM ANALYZE videos",
+    ] {
         sqlx::query(sql).execute(pool).await.unwrap();
     }
 }
 
-async fn raw(pool: &PgPool, queue: &Arc<PgJobQueue>, n: usize, claimers: usize, batch: usize) -> f64 {
+async fn raw(
+    pool: &PgPool,
+    queue: &Arc<PgJobQueue>,
+    n: usize,
+    claimers: usize,
+    batch: usize,
+) -> f64 {
     reset(pool).await;
     fill(pool, queue, n).await;
     let start = Instant::now();
@@ -148,9 +184,16 @@ async fn raw(pool: &PgPool, queue: &Arc<PgJobQueue>, n: usize, claimers: usize, 
                     if jobs.is_empty() {
                         return done;
                     }
-                    let finished: Vec<_> =
-                        jobs.into_iter().map(|j| (j, JobOutcome::Succeeded)).collect();
-                    done += q.finish_batch(&finished).await.into_iter().filter(Result::is_ok).count();
+                    let finished: Vec<_> = jobs
+                        .into_iter()
+                        .map(|j| (j, JobOutcome::Succeeded))
+                        .collect();
+                    done += q
+                        .finish_batch(&finished)
+                        .await
+                        .into_iter()
+                        .filter(Result::is_ok)
+                        .count();
                 }
             })
         })
@@ -206,9 +249,18 @@ async fn pickup(pool: &PgPool, queue: &Arc<PgJobQueue>, samples: usize) -> (f64,
             .await
             .unwrap();
         let sent = Instant::now();
-        queue.enqueue(NewJob { video, source: "b.mp4".into(), owner: None }).await.unwrap();
-        let (started_video, started) =
-            tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.expect("picked up").unwrap();
+        queue
+            .enqueue(NewJob {
+                video,
+                source: "b.mp4".into(),
+                owner: None,
+            })
+            .await
+            .unwrap();
+        let (started_video, started) = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("picked up")
+            .unwrap();
         assert_eq!(started_video, video);
         latencies.push(started.duration_since(sent).as_secs_f64() * 1e3);
         tokio::time::sleep(Duration::from_millis(20)).await; // idle again before the next one
@@ -231,7 +283,10 @@ async fn main() {
     let a = args();
     let pool = fresh_db().await;
     let queue = Arc::new(PgJobQueue::new(pool.clone(), RetryPolicy::default()));
-    println!("# heimdex job queue, PostgreSQL, {} jobs per run, no-op job", a.jobs);
+    println!(
+        "# heimdex job queue, PostgreSQL, {} jobs per run, no-op job",
+        a.jobs
+    );
     for &c in &a.claimers {
         let r = raw(&pool, &queue, a.jobs, c, 1).await;
         println!("raw        claimers={c:<2} batch=1  jobs_per_s={r:.0}");
