@@ -587,3 +587,67 @@ async fn the_postgres_queue_passes_the_queue_conformance_suite() {
     .await;
     fx.done().await;
 }
+
+/// What a queue with a sink reported: every `queued_at` it wrote, in order.
+fn queued_events(sink: &heimdex_core::memory::MemorySink) -> Vec<heimdex_core::time::Timestamp> {
+    sink.snapshot()
+        .into_iter()
+        .filter_map(|e| match e {
+            TimingEvent::JobQueued { at, .. } => Some(at),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_queue_with_a_sink_reports_each_queued_at_it_writes() {
+    let sink = Arc::new(heimdex_core::memory::MemorySink::default());
+    let pg = TestDb::new().await;
+    let store = Arc::new(EmbeddedStore::in_memory().await.unwrap());
+    let zero = conformance_policy();
+    let queues: [(Arc<dyn Store>, Arc<dyn JobQueue>); 2] = [
+        (
+            store.clone(),
+            Arc::new(EmbeddedJobQueue::new(store.pool().clone(), zero).with_sink(sink.clone())),
+        ),
+        (
+            Arc::new(pg.store()),
+            Arc::new(PgJobQueue::new(pg.pool().clone(), zero).with_sink(sink.clone())),
+        ),
+    ];
+    for (store, queue) in queues {
+        sink.drain();
+        let fx = Fixture {
+            store,
+            queue,
+            raw_job: Box::new(|_| Box::pin(async {})),
+            db: None,
+        };
+        let video = fx.video().await;
+        fx.enqueue(video).await;
+        let enqueued_at = fx.row(video).await.queued_at.unwrap();
+        let job = fx
+            .queue
+            .claim(&WorkerId::new("w"), LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        let FinishOutcome::RetryScheduled { at } =
+            fx.queue.finish(&job, &failed("x")).await.unwrap()
+        else {
+            panic!("retried");
+        };
+        fx.queue
+            .claim(&WorkerId::new("w"), LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            queued_events(&sink),
+            vec![enqueued_at, at],
+            "{:?}",
+            fx.queue
+        );
+        assert_eq!(fx.row(video).await.queued_at, Some(at));
+    }
+}
