@@ -2,6 +2,7 @@
 # Times every PostgreSQL metric function at 1M videos over 365 days (issue 3's speed check).
 #
 #   benches/pg_metrics.sh [VIDEOS]        # default 1000000
+#   REUSE=1 benches/pg_metrics.sh         # time again on the database a previous run seeded
 #
 # Uses DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/postgres); creates,
 # seeds and leaves the database heimdex_bench_metrics (drop it when done). Applies the migrations
@@ -17,14 +18,16 @@ BASE=${BASE%/*}
 DB=heimdex_bench_metrics
 URL="$BASE/$DB"
 
-psql -X -q -d "$SERVER" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-for f in migrations/postgres/*.sql; do
-    psql -X -q -v ON_ERROR_STOP=1 -1 -d "$URL" -f "$f" >/dev/null
-done
-echo "seeding $VIDEOS videos..." >&2
-start=$(date +%s)
-psql -X -q -v ON_ERROR_STOP=1 -v videos="$VIDEOS" -d "$URL" -f benches/pg_metrics_seed.sql >/dev/null
-echo "seeded in $(( $(date +%s) - start )) s" >&2
+if [ -z "${REUSE:-}" ]; then
+    psql -X -q -d "$SERVER" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+    for f in migrations/postgres/*.sql; do
+        psql -X -q -v ON_ERROR_STOP=1 -1 -d "$URL" -f "$f" >/dev/null 2>&1
+    done
+    echo "seeding $VIDEOS videos..." >&2
+    start=$(date +%s)
+    psql -X -q -v ON_ERROR_STOP=1 -v videos="$VIDEOS" -d "$URL" -f benches/pg_metrics_seed.sql >/dev/null
+    echo "seeded in $(( $(date +%s) - start )) s" >&2
+fi
 psql -X -At -d "$URL" -c "SELECT 'rows: ' || (SELECT count(*) FROM videos) || ' videos, '
     || (SELECT count(*) FROM video_stage_timings) || ' stage runs, '
     || (SELECT count(*) FROM search_queries) || ' searches'" >&2
