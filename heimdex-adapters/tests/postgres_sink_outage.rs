@@ -42,13 +42,14 @@ async fn setup(options: PgOptions) -> (Cluster, TestDb, PgStore, VideoId) {
     (cluster, db, store, video)
 }
 
-/// Records `event` and checks it returned at once.
+/// Records `event` and checks it returned at once: well within the 500 ms a single wait for a
+/// connection would take (the margin is for a busy test machine).
 fn record_quickly(store: &PgStore, event: TimingEvent) {
     let started = Instant::now();
     store.record(event);
     let took = started.elapsed();
     assert!(
-        took < Duration::from_millis(50),
+        took < Duration::from_millis(250),
         "record took {took:?} while the database was down"
     );
 }
@@ -111,7 +112,7 @@ async fn a_long_outage_drops_and_counts_what_it_cannot_keep_then_writing_resumes
         });
     }
     assert!(
-        started.elapsed() < Duration::from_millis(250),
+        started.elapsed() < Duration::from_secs(1),
         "500 records took {:?}",
         started.elapsed()
     );

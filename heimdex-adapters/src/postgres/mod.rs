@@ -7,7 +7,9 @@
 //! - The schema and the metric functions live in `migrations/postgres` ([`MIGRATOR`]): contract §1
 //!   tables with a `COMMENT` on every timing column and index, and one SQL function per metric of
 //!   contract §4 (`get_admin_*`), executable only by their owner and the `heimdex_admin` role.
-//! - Metrics call those functions, so `psql` users and the admin API see the same numbers.
+//! - Metrics call those functions, so `psql` users and the admin API see the same numbers. To let
+//!   a reporting login read them (and no table): `GRANT heimdex_admin TO reporting_user;`, then
+//!   `SELECT * FROM get_admin_processing_latency(30);`.
 //! - The timing sink never blocks: events go through a bounded channel to one background writer
 //!   that batches them in a transaction and retries while the server is unreachable; see
 //!   [`PgStore::dropped_events`].
