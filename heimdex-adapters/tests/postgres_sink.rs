@@ -1,128 +1,20 @@
-//! The PostgreSQL timing sink: the same row changes as `heimdex_core::timing::apply` (checked
-//! against the in-memory store), bad events counted and dropped without touching a row, and a
-//! `record` that never waits, even when the writer cannot get a connection.
+//! The PostgreSQL timing sink's rules: the same row changes as `heimdex_core::timing::apply`
+//! (checked against the in-memory store), and bad events counted and dropped without touching a
+//! row. Delivery (a `record` that never waits, close) is in `postgres_sink_delivery.rs`.
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::TimeDelta;
-use heimdex_adapters::postgres::{PgOptions, PgStore};
+use heimdex_adapters::postgres::PgOptions;
 use heimdex_core::memory::MemoryStore;
-use heimdex_core::record::{NewProfile, NewVideo, VideoRecord};
-use heimdex_core::time::{now, Timestamp};
+use heimdex_core::time::now;
 use heimdex_core::{
-    Catalog, FailureKind, Flush, JobOutcome, Outcome, StageName, TimingEvent, TimingSink, UserId,
-    VideoId,
+    Catalog, Flush, JobOutcome, Outcome, StageName, TimingEvent, TimingSink, UserId, VideoId,
 };
+use support::events::{comparable, stage, two_attempts, video_in};
 use support::pg::TestDb;
-
-/// Creates the same profile and video (same ids) in `store`.
-async fn video_in(store: &dyn Catalog, owner: UserId, video: VideoId) {
-    let full_name = "Alice".to_owned();
-    store
-        .upsert_profile(NewProfile {
-            user_id: owner,
-            full_name,
-        })
-        .await
-        .unwrap();
-    let new = NewVideo {
-        id: Some(video),
-        owner_id: owner,
-        storage_path: "a.mp4".into(),
-        filename: None,
-    };
-    store.create_video(new).await.unwrap();
-}
-
-fn stage(video: VideoId, attempt: u32, name: &str, t0: Timestamp, ok: bool) -> [TimingEvent; 2] {
-    let stage = StageName::new(name).unwrap();
-    let outcome = if ok {
-        Outcome::Ok
-    } else {
-        Outcome::Failed {
-            kind: FailureKind::Decode,
-            message: "bad frame ".repeat(80),
-        }
-    };
-    [
-        TimingEvent::StageStarted {
-            video,
-            attempt,
-            stage: stage.clone(),
-            at: t0,
-        },
-        TimingEvent::StageFinished {
-            video,
-            attempt,
-            stage,
-            started_at: t0,
-            finished_at: t0 + TimeDelta::milliseconds(1_500),
-            elapsed: Duration::from_micros(1_500_700),
-            outcome,
-        },
-    ]
-}
-
-/// A failed first attempt, a successful retry, then late events of the first attempt.
-fn two_attempts(video: VideoId, t0: Timestamp) -> Vec<TimingEvent> {
-    let s = |secs: i64| t0 + TimeDelta::seconds(secs);
-    let failed = JobOutcome::Failed {
-        stage: StageName::TRANSCRIPTION,
-        kind: FailureKind::Decode,
-        message: "é".repeat(700),
-    };
-    let mut events = vec![
-        TimingEvent::JobQueued { video, at: s(0) },
-        TimingEvent::JobStarted {
-            video,
-            attempt: 1,
-            at: s(5),
-        },
-    ];
-    events.extend(stage(video, 1, "metadata", s(6), true));
-    events.extend(stage(video, 1, "transcription", s(8), false));
-    events.push(TimingEvent::JobFinished {
-        video,
-        attempt: 1,
-        at: s(10),
-        elapsed: Duration::from_millis(5_000),
-        outcome: failed.clone(),
-    });
-    events.push(TimingEvent::JobQueued { video, at: s(20) });
-    events.push(TimingEvent::JobStarted {
-        video,
-        attempt: 2,
-        at: s(30),
-    });
-    events.extend(stage(video, 2, "metadata", s(31), true));
-    events.extend(stage(video, 2, "transcription", s(33), true));
-    events.push(TimingEvent::JobFinished {
-        video,
-        attempt: 2,
-        at: s(40),
-        elapsed: Duration::from_micros(10_000_999),
-        outcome: JobOutcome::Succeeded,
-    });
-    // Late: a stage row of attempt 1 (kept), and a job event of attempt 1 (stale, ignored).
-    events.extend(stage(video, 1, "indexing", s(41), false));
-    events.push(TimingEvent::JobFinished {
-        video,
-        attempt: 1,
-        at: s(42),
-        elapsed: Duration::from_millis(1),
-        outcome: failed,
-    });
-    events
-}
-
-/// The row without `created_at` and `updated_at`, which each store stamps with its own clock.
-fn comparable(mut row: VideoRecord) -> VideoRecord {
-    row.created_at = chrono::DateTime::UNIX_EPOCH;
-    row.updated_at = chrono::DateTime::UNIX_EPOCH;
-    row
-}
 
 #[tokio::test]
 async fn events_change_rows_exactly_as_the_core_rules_do() {
@@ -366,96 +258,4 @@ async fn many_videos_are_written_in_batches_with_every_event_applied() {
         .unwrap();
     assert_eq!(stage_rows, 150 * 5);
     assert_eq!(pg.dropped_events(), 150);
-}
-
-#[tokio::test]
-async fn record_never_waits_when_the_writer_cannot_get_a_connection() {
-    let db = TestDb::new().await;
-    let (owner, video) = (UserId::new_v4(), VideoId::new_v4());
-    video_in(&db.store(), owner, video).await;
-    // A one-connection pool that the test holds: the writer cannot write anything meanwhile.
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_millis(300))
-        .connect(db.url())
-        .await
-        .unwrap();
-    let options = PgOptions::default()
-        .with_sink_capacity(16)
-        .with_sink_batch(8)
-        .with_retries(50, Duration::from_millis(20), Duration::from_millis(50));
-    let pg = PgStore::from_pool_with(pool.clone(), options);
-    let held = pool.acquire().await.unwrap();
-    let started = Instant::now();
-    for i in 0..2_000 {
-        pg.record(TimingEvent::JobQueued {
-            video,
-            at: now() + TimeDelta::microseconds(i),
-        });
-    }
-    let took = started.elapsed();
-    assert!(
-        took < Duration::from_millis(500),
-        "2,000 records took {took:?}"
-    );
-    let dropped = pg.dropped_events();
-    assert!(
-        (2_000 - 16 - 8..2_000).contains(&dropped),
-        "dropped {dropped}"
-    );
-    drop(held);
-    pg.flush().await.unwrap();
-    assert_eq!(
-        pg.dropped_events(),
-        dropped,
-        "what was buffered is written once a connection frees"
-    );
-    let row = pg.video(video).await.unwrap().unwrap();
-    assert_eq!(row.processing_stage.as_deref(), Some("queued"));
-    assert!(row.queued_at.is_some());
-}
-
-#[tokio::test]
-async fn close_writes_everything_still_buffered() {
-    let db = TestDb::new().await;
-    let (owner, video) = (UserId::new_v4(), VideoId::new_v4());
-    video_in(&db.store(), owner, video).await;
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
-        .connect(db.url())
-        .await
-        .unwrap();
-    let pg = PgStore::from_pool(pool);
-    for event in two_attempts(video, now()) {
-        pg.record(event);
-    }
-    pg.close().await.unwrap(); // no flush first
-    let reader = db.store();
-    let row = reader.video(video).await.unwrap().unwrap();
-    assert_eq!(row.status, heimdex_core::VideoStatus::Ready);
-    assert_eq!(reader.stage_timings(video).await.unwrap().len(), 5);
-}
-
-#[tokio::test]
-async fn a_store_closed_elsewhere_drops_and_counts_instead_of_panicking() {
-    let db = TestDb::new().await;
-    let (owner, video) = (UserId::new_v4(), VideoId::new_v4());
-    video_in(&db.store(), owner, video).await;
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(db.url())
-        .await
-        .unwrap();
-    let pg = PgStore::from_pool_with(
-        pool.clone(),
-        PgOptions::default().with_retries(2, Duration::from_millis(5), Duration::from_millis(5)),
-    );
-    pool.close().await; // the pool is gone: every write fails with PoolClosed
-    pg.record(TimingEvent::JobQueued { video, at: now() });
-    pg.flush().await.unwrap();
-    assert_eq!(pg.dropped_events(), 1);
-    assert_eq!(
-        db.store().video(video).await.unwrap().unwrap().queued_at,
-        None
-    );
 }

@@ -1,4 +1,5 @@
 //! Helpers shared by the `postgres_*` tests.
 #![allow(dead_code)]
 
+pub mod events;
 pub mod pg;
