@@ -133,6 +133,10 @@ fn failed(message: &str) -> JobOutcome {
 }
 
 const LEASE: Duration = Duration::from_secs(30);
+/// A lease meant to expire, long enough that a loaded machine does not expire it early.
+const SHORT: Duration = Duration::from_millis(300);
+/// Comfortably past [`SHORT`].
+const PAST_SHORT: Duration = Duration::from_millis(450);
 
 macro_rules! both_stores {
     ($($name:ident => $body:ident;)*) => {$(
@@ -285,7 +289,7 @@ async fn lease_expiry<F: MakeFut>(make: Make<F>) {
     fx.enqueue(video).await;
     let stale = fx
         .queue
-        .claim(&WorkerId::new("dies"), Duration::from_millis(40))
+        .claim(&WorkerId::new("dies"), SHORT)
         .await
         .unwrap()
         .unwrap();
@@ -297,7 +301,7 @@ async fn lease_expiry<F: MakeFut>(make: Make<F>) {
             .is_none(),
         "leased"
     );
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    tokio::time::sleep(PAST_SHORT).await;
     let fresh = fx
         .queue
         .claim(&WorkerId::new("other"), LEASE)
@@ -354,7 +358,7 @@ async fn expiry_without_retries<F: MakeFut>(make: Make<F>) {
     fx.enqueue(video).await;
     let held = fx
         .queue
-        .claim(&WorkerId::new("dies"), Duration::from_millis(40))
+        .claim(&WorkerId::new("dies"), SHORT)
         .await
         .unwrap()
         .unwrap();
@@ -371,7 +375,7 @@ async fn expiry_without_retries<F: MakeFut>(make: Make<F>) {
         at,
     });
     assert_eq!(fx.row(video).await.status, VideoStatus::Processing);
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    tokio::time::sleep(PAST_SHORT).await;
     assert!(fx
         .queue
         .claim(&WorkerId::new("other"), LEASE)

@@ -170,11 +170,11 @@ async fn heartbeats_keep_a_job_longer_than_its_lease() {
     let s = setup(3).await;
     let video = queued_video(&*s.store, &*s.queue).await;
     let gauge = Gauge::default();
-    let steps = [(StageName::METADATA, 700 * MS)];
-    let (stop, run) = s.start(pipeline(&steps, &gauge), config().with_lease(200 * MS));
+    let steps = [(StageName::METADATA, 1500 * MS)];
+    let (stop, run) = s.start(pipeline(&steps, &gauge), config().with_lease(450 * MS));
     assert!(eventually(5 * SEC, || async { gauge.running() == 1 }).await);
     for _ in 0..5 {
-        tokio::time::sleep(100 * MS).await;
+        tokio::time::sleep(200 * MS).await;
         let stolen = s.queue.claim(&WorkerId::new("thief"), SEC).await.unwrap();
         assert!(stolen.is_none(), "the lease was kept alive");
     }
