@@ -206,3 +206,62 @@ async fn a_queue_with_a_sink_reports_each_queued_at_it_writes() {
         assert_eq!(fx.row(video).await.queued_at, Some(at));
     }
 }
+
+#[tokio::test]
+async fn a_failing_timing_write_never_stops_an_enqueue() {
+    let embedded_store = Arc::new(EmbeddedStore::in_memory().await.unwrap());
+    sqlx::raw_sql(
+        "CREATE TRIGGER broken_timing BEFORE UPDATE OF queued_at ON videos \
+         BEGIN SELECT RAISE(ABORT, 'timing store broken'); END;",
+    )
+    .execute(embedded_store.pool())
+    .await
+    .unwrap();
+    let pg = TestDb::new().await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION broken_timing() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RAISE EXCEPTION 'timing store broken'; END $$; \
+         CREATE TRIGGER broken_timing BEFORE UPDATE OF queued_at ON videos \
+         FOR EACH ROW EXECUTE FUNCTION broken_timing();",
+    )
+    .execute(pg.pool())
+    .await
+    .unwrap();
+    let policy = policy(3);
+    let queues: [(Arc<dyn Store>, Arc<dyn JobQueue>); 2] = [
+        (
+            embedded_store.clone(),
+            Arc::new(EmbeddedJobQueue::new(embedded_store.pool().clone(), policy)),
+        ),
+        (
+            Arc::new(pg.store()),
+            Arc::new(PgJobQueue::new(pg.pool().clone(), policy)),
+        ),
+    ];
+    for (store, queue) in queues {
+        let fx = Fixture {
+            store,
+            queue,
+            raw_job: Box::new(|_| Box::pin(async {})),
+            db: None,
+        };
+        let video = fx.video().await;
+        assert_eq!(
+            fx.enqueue(video).await,
+            heimdex_core::queue::EnqueueOutcome::Enqueued
+        );
+        let row = fx.row(video).await;
+        assert_eq!(
+            (row.queued_at, row.processing_stage),
+            (None, None),
+            "the write failed"
+        );
+        let job = fx.queue.claim(&WorkerId::new("w"), LEASE).await.unwrap();
+        assert_eq!(
+            job.map(|j| j.job.video),
+            Some(video),
+            "{:?}: enqueued all the same",
+            fx.queue
+        );
+    }
+}
