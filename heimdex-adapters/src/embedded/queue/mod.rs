@@ -4,7 +4,7 @@
 //! suite: one row per video in `jobs`, leases with tokens, every claim counts an attempt, retries
 //! after the [`RetryPolicy`] backoff, then `dead` until re-enqueued; enqueue writes `queued_at` and
 //! `processing_stage = 'queued'` on the video in the same transaction (a failed timing write is
-//! logged and the job is still enqueued).
+//! logged and the job is still enqueued). An expired lease spends a try; a release spends none.
 //!
 //! SQLite has one writer at a time, so each claim is a single `UPDATE … WHERE video_id = (SELECT …
 //! LIMIT 1) RETURNING …` statement, which no other claim can interleave with. Idle workers in this

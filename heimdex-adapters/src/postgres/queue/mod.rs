@@ -15,7 +15,10 @@
 //!   [`Error::Conflict`] and changes nothing. Replaying the finish that already ended the attempt
 //!   returns the same outcome, so a finish retried after a lost reply is harmless.
 //! - a failed attempt is retried after the [`RetryPolicy`] backoff, then the job is `dead` until an
-//!   operator calls [`JobQueue::requeue_dead`].
+//!   operator calls [`JobQueue::requeue_dead`]. An expired lease spends a try like a failure (a
+//!   video that kills its worker every time ends up dead); a release at shutdown spends none.
+//! - `jobs` has no foreign key to `videos`, so rows written by other producers are accepted; a job
+//!   whose video row is missing still runs, and the store's sink drops its timing (counted).
 //! - a trigger sends `NOTIFY heimdex_jobs` whenever a job becomes claimable now, which
 //!   [`PgJobListener`] turns into a wake-up for idle workers.
 //!
