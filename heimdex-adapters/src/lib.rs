@@ -7,9 +7,13 @@ pub mod config;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod enqueue;
+#[cfg(all(feature = "postgres", feature = "embedded"))]
+mod open;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod worker;
 
 pub use backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 pub use config::StoreConfig;
+#[cfg(all(feature = "postgres", feature = "embedded"))]
+pub use open::{backfill, migrate, open};

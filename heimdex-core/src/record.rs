@@ -71,7 +71,12 @@ pub struct VideoRecord {
 
 impl VideoRecord {
     /// A PENDING video with no timing, created and updated at `at`.
-    pub fn pending(id: VideoId, owner_id: UserId, storage_path: impl Into<String>, at: Timestamp) -> Self {
+    pub fn pending(
+        id: VideoId,
+        owner_id: UserId,
+        storage_path: impl Into<String>,
+        at: Timestamp,
+    ) -> Self {
         Self {
             id,
             owner_id,

@@ -220,7 +220,14 @@ mod tests {
 
     #[test]
     fn stage_names_outside_the_pattern_are_rejected() {
-        for bad in ["", "Metadata", "scene-detection", "a b", "é", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "Metadata",
+            "scene-detection",
+            "a b",
+            "é",
+            &"x".repeat(65),
+        ] {
             assert!(StageName::new(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(StageName::new("x".repeat(64)).is_ok());

@@ -14,7 +14,10 @@ pub struct MemorySink {
 impl MemorySink {
     /// A copy of every event recorded so far, in order.
     pub fn snapshot(&self) -> Vec<TimingEvent> {
-        self.events.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Removes and returns every event recorded so far.

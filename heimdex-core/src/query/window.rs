@@ -143,13 +143,21 @@ mod tests {
         for s in ["30", "30D", "", "d30", "30dd ", "30 d "] {
             assert_eq!(parse(s), Err(RangeError::Format), "{s:?}");
         }
-        assert_eq!(RangeError::Format.to_string(), "Range must be in format '30d'");
-        assert_eq!(RangeError::Format.message("7d"), "Range must be in format '7d'");
+        assert_eq!(
+            RangeError::Format.to_string(),
+            "Range must be in format '30d'"
+        );
+        assert_eq!(
+            RangeError::Format.message("7d"),
+            "Range must be in format '7d'"
+        );
     }
 
     #[test]
     fn non_integers_are_invalid_format() {
-        for s in ["d", "3_0d", " 30d", "30 d", "+30d", "3.0d", "abcd", "٣٠d", "-d", "--1d"] {
+        for s in [
+            "d", "3_0d", " 30d", "30 d", "+30d", "3.0d", "abcd", "٣٠d", "-d", "--1d",
+        ] {
             assert_eq!(parse(s), Err(RangeError::NotInteger), "{s:?}");
         }
         assert_eq!(RangeError::NotInteger.to_string(), "Invalid range format");

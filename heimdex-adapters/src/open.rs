@@ -1,0 +1,66 @@
+//! Opening the configured store: PostgreSQL with `DATABASE_URL`, else the embedded file.
+
+use std::sync::Arc;
+
+use heimdex_core::{Result, Store};
+
+use crate::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use crate::config::StoreConfig;
+use crate::embedded::EmbeddedStore;
+use crate::postgres::PgStore;
+
+/// Opens the configured store and applies its migrations (safe on every start).
+pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {
+    Ok(match config {
+        StoreConfig::Postgres {
+            url,
+            max_connections,
+        } => {
+            let store = PgStore::connect(url, *max_connections).await?;
+            store.migrate().await?;
+            Arc::new(store)
+        }
+        StoreConfig::Embedded { path } => Arc::new(EmbeddedStore::open(path).await?),
+    })
+}
+
+/// Applies the configured store's migrations; running it twice changes nothing.
+pub async fn migrate(config: &StoreConfig) -> Result<()> {
+    match config {
+        StoreConfig::Postgres {
+            url,
+            max_connections,
+        } => {
+            PgStore::connect(url, *max_connections)
+                .await?
+                .migrate()
+                .await
+        }
+        StoreConfig::Embedded { path } => EmbeddedStore::open(path).await?.migrate().await,
+    }
+}
+
+/// Sets `processing_finished_at` from `updated_at` where it is missing (see [`crate::backfill`]).
+pub async fn backfill(
+    config: &StoreConfig,
+    options: BackfillOptions,
+    progress: &(dyn Fn(BackfillProgress) + Send + Sync),
+) -> Result<BackfillReport> {
+    match config {
+        StoreConfig::Postgres {
+            url,
+            max_connections,
+        } => {
+            PgStore::connect(url, *max_connections)
+                .await?
+                .backfill(options, progress)
+                .await
+        }
+        StoreConfig::Embedded { path } => {
+            EmbeddedStore::open(path)
+                .await?
+                .backfill(options, progress)
+                .await
+        }
+    }
+}
