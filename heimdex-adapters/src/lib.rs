@@ -11,6 +11,7 @@ pub mod enqueue;
 mod open;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod stages;
 pub mod worker;
 
 pub use backfill::{BackfillOptions, BackfillProgress, BackfillReport};

@@ -1,0 +1,30 @@
+//! Stages that need no native library, and the pipeline the `heimdex worker` command runs until
+//! the media stages (FFmpeg, Whisper, candle) are built in.
+//!
+//! - [`LocalSource`] (`downloading`): checks that the job's source is a readable, non-empty local
+//!   file and leaves a [`SourceFile`] in the job's context for later stages. Remote URIs fail with a
+//!   clear message: this build has no fetcher.
+//! - [`Hold`]: waits a fixed time under a stage name of your choice. It is a drill and demo tool
+//!   (watch jobs move, kill a worker mid-run); it does no work and says so in its name.
+
+mod hold;
+mod local_source;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use heimdex_core::SequentialPipeline;
+
+pub use hold::Hold;
+pub use local_source::{LocalSource, SourceFile};
+
+/// The worker's built-in pipeline: [`LocalSource`], then a [`Hold`] named `hold` when `hold` is
+/// not zero.
+pub fn builtin_pipeline(hold: Duration) -> SequentialPipeline {
+    let pipeline = SequentialPipeline::new().stage(Arc::new(LocalSource));
+    if hold.is_zero() {
+        pipeline
+    } else {
+        pipeline.stage(Arc::new(Hold::new(hold)))
+    }
+}
