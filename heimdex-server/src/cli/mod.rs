@@ -7,10 +7,13 @@
 //! visible to other users of the machine.
 
 mod backfill;
+mod enqueue;
+mod jobs;
 mod migrate;
 mod serve;
 mod token;
 mod ttl;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -18,9 +21,12 @@ use clap::{Args, Parser, Subcommand};
 use heimdex_adapters::StoreConfig;
 
 pub use backfill::BackfillArgs;
+pub use enqueue::{EnqueueArgs, LOCAL_OWNER};
+pub use jobs::JobsCommand;
 pub use serve::ServeArgs;
 pub use token::TokenArgs;
-pub use ttl::parse_duration;
+pub use ttl::{parse_duration, parse_timer};
+pub use worker::WorkerArgs;
 
 use crate::auth::{AdminList, AuthConfig, JwtKeys, KeyError, Secret};
 use crate::server::ServeError;
@@ -31,6 +37,10 @@ Environment:
   HEIMDEX_DB_PATH              embedded store file [default: .heimdex/heimdex.db]
   HEIMDEX_BIND                 serve: listen address [default: 127.0.0.1:8080]
   HEIMDEX_CORS_ORIGINS         serve: comma-separated browser origins allowed to call the API, or *
+  HEIMDEX_WORKER_CONCURRENCY   worker: jobs at once [default: 1] (also HEIMDEX_JOB_TIME_LIMIT,
+                               HEIMDEX_LEASE, HEIMDEX_SHUTDOWN_GRACE, HEIMDEX_POLL_INTERVAL,
+                               HEIMDEX_MAX_RETRIES, HEIMDEX_HOLD, HEIMDEX_WORKER_ID)
+  HEIMDEX_OWNER_ID             enqueue: owner of the new videos [default: a local user]
   HEIMDEX_JWT_SECRET           HS256 secret tokens are signed with (Supabase's JWT secret)
   HEIMDEX_JWT_PUBLIC_KEY_FILE  PEM public key for RS256 (RSA) or ES256 (P-256) tokens
   ADMIN_USER_IDS               comma-separated user ids (token `sub`) allowed to use the admin API
@@ -51,7 +61,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands. `worker` and `enqueue` join them later as further variants.
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 #[non_exhaustive]
 pub enum Command {
@@ -63,6 +73,13 @@ pub enum Command {
     Backfill(BackfillArgs),
     /// Print an HS256 token for a user, signed with HEIMDEX_JWT_SECRET.
     Token(TokenArgs),
+    /// Run queued jobs until SIGTERM or Ctrl-C, then finish or release the running ones.
+    Worker(WorkerArgs),
+    /// Create videos for local files or URIs and queue them for the workers.
+    Enqueue(EnqueueArgs),
+    /// List dead jobs or queue them again.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
 }
 
 /// Store selection, shared by every subcommand.
@@ -154,6 +171,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Migrate => migrate::run(store).await,
         Command::Backfill(args) => backfill::run(store, args).await,
         Command::Token(args) => token::run(&cli.auth.auth_config()?, args),
+        Command::Worker(args) => worker::run(store, args).await,
+        Command::Enqueue(args) => enqueue::run(store, args).await,
+        Command::Jobs(command) => jobs::run(store, command).await,
     }
 }
 

@@ -26,9 +26,43 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// Like [`parse_duration`], and also milliseconds (`250ms`), for timers shorter than a second.
+pub fn parse_timer(s: &str) -> Result<Duration, String> {
+    match s.strip_suffix("ms") {
+        Some(number) if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+            match number.parse::<u64>() {
+                Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+                _ => Err(format!(
+                    "invalid duration {s:?}: expected a positive number and a unit, like 250ms, 90s, 30m or 1h"
+                )),
+            }
+        }
+        Some(_) => Err(format!(
+            "invalid duration {s:?}: expected a positive number and a unit, like 250ms, 90s, 30m or 1h"
+        )),
+        None => parse_duration(s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timers_take_milliseconds_too() {
+        assert_eq!(parse_timer("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_timer("2s"), Ok(Duration::from_secs(2)));
+        for s in [
+            "0ms",
+            "ms",
+            "1.5ms",
+            "-5ms",
+            "5 ms",
+            "99999999999999999999999ms",
+        ] {
+            assert!(parse_timer(s).is_err(), "{s:?}");
+        }
+    }
 
     #[test]
     fn units_scale_to_seconds() {
