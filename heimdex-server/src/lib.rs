@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+mod dashboard;
 pub mod dto;
 pub mod error;
 mod limits;

@@ -25,7 +25,7 @@ use crate::auth::{self, Admin};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Every route: `/healthz` and everything under `/v1/admin`.
+/// Every route: `/healthz`, everything under `/v1/admin`, and the dashboard's files.
 pub(crate) fn all(state: AppState) -> BoxedFilter<(Response,)> {
     health::routes(state.clone())
         .or(overview::routes(state.clone()))
@@ -39,6 +39,8 @@ pub(crate) fn all(state: AppState) -> BoxedFilter<(Response,)> {
         .or(failures::routes(state.clone()))
         .unify()
         .or(openapi::routes(state))
+        .unify()
+        .or(crate::dashboard::routes())
         .unify()
         .boxed()
 }
