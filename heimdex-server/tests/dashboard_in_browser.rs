@@ -7,6 +7,8 @@
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/browser_page.rs"]
+mod browser_page;
 #[path = "support/browser_spy.rs"]
 mod browser_spy;
 mod support;
@@ -14,11 +16,12 @@ mod support;
 use std::sync::Arc;
 
 use browser::Browser;
+use browser_page::{click_and_load, count, loaded, raw, shown};
 use browser_spy::Spy;
 use heimdex_core::record::UserProfile;
 use heimdex_core::testkit::golden::{self, Golden};
 use heimdex_core::{Catalog, UserId};
-use serde_json::{json, Value};
+use serde_json::json;
 use support::golden_checks::close;
 use support::{tokens, TestServer};
 
@@ -36,61 +39,6 @@ async fn golden_server() -> (TestServer, Arc<Spy>) {
     store.import(&data).await.unwrap();
     let spy = Spy::new(store);
     (TestServer::start(spy.clone()).await, spy)
-}
-
-/// Waits for the page to finish a load newer than `after`, and returns its state
-/// (`ready`, `error` or `signin`).
-async fn loaded(b: &Browser, after: u64) -> String {
-    let script = format!(
-        "const d = document.body.dataset; \
-         return Number(d.loadSeq) > {after} && d.state !== 'loading' && d.state;"
-    );
-    let state = b.wait_for("the page to load", &script).await;
-    state.as_str().unwrap().to_string()
-}
-
-/// The number of the last finished load.
-async fn seq(b: &Browser) -> u64 {
-    let v = b
-        .run("return Number(document.body.dataset.loadSeq);", json!([]))
-        .await;
-    v.as_u64().unwrap()
-}
-
-/// Clicks `selector`, then waits for the load it starts.
-async fn click_and_load(b: &Browser, selector: &str) -> String {
-    let before = seq(b).await;
-    b.click(selector).await;
-    loaded(b, before).await
-}
-
-/// The raw value behind the number shown at `data-testid=testid`.
-async fn raw(b: &Browser, testid: &str) -> Value {
-    let v = b
-        .run(
-            "const e = document.querySelector(`[data-testid='${arguments[0]}']`); \
-             return e && e.dataset.value;",
-            json!([testid]),
-        )
-        .await;
-    let text = v
-        .as_str()
-        .unwrap_or_else(|| panic!("{testid} is not on the page"));
-    serde_json::from_str(text).unwrap_or(Value::Null)
-}
-
-async fn shown(b: &Browser, testid: &str) -> String {
-    b.text(&format!("[data-testid='{testid}']")).await
-}
-
-async fn count(b: &Browser, selector: &str) -> u64 {
-    let v = b
-        .run(
-            "return document.querySelectorAll(arguments[0]).length;",
-            json!([selector]),
-        )
-        .await;
-    v.as_u64().unwrap()
 }
 
 async fn golden_numbers(b: &Browser) {
@@ -257,6 +205,24 @@ async fn the_dashboard_shows_the_golden_numbers_and_follows_range_and_pages() {
     assert_eq!(count(&b, "[data-testid='detail-video-row']").await, 3);
     assert_eq!(count(&b, "[data-testid='detail-search-row']").await, 3);
     b.screenshot("user-detail").await;
+    assert_eq!(
+        click_and_load(&b, "[data-testid='detail-close']").await,
+        "ready"
+    );
+    let detail_hidden = "return document.querySelector('[data-testid=user-detail]').hidden;";
+    assert_eq!(b.run(detail_hidden, json!([])).await, true);
+
+    assert_eq!(
+        click_and_load(&b, "[data-testid='sort-hours_ready']").await,
+        "ready"
+    );
+    let first = "return document.querySelector('[data-testid=user-row]').dataset.userId;";
+    assert_eq!(
+        b.run(first, json!([])).await,
+        json!(golden::ALICE.to_string())
+    );
+    let hash = b.run("return location.hash;", json!([])).await;
+    assert_eq!(hash, "#range=7d&sort=hours_ready");
     let users_csv = b
         .run_async(
             "const done = arguments[arguments.length - 1]; HX.exportCsv('users').then(done);",

@@ -79,14 +79,15 @@
   /** The kind of failure and what to tell the operator. */
   const explain = (e) => {
     const why = e.status ? ` (${e.status}: ${e.detail})` : ` (${e.detail})`;
+    const short = "Unavailable" + why;
     if (e.status === 401)
-      return { kind: "auth", text: "Your sign-in is not valid or has expired" + why + ". Sign in again." };
+      return { kind: "auth", short, text: "Your sign-in is not valid or has expired" + why + ". Sign in again." };
     if (e.status === 403)
-      return { kind: "forbidden", text: "Not an admin: this token is valid, but its user may not see the admin dashboard" + why + ". Sign in with an admin token." };
+      return { kind: "forbidden", short, text: "Not an admin: this token is valid, but its user may not see the admin dashboard" + why + ". Sign in with an admin token." };
     if (e.status >= 500)
-      return { kind: "server", text: "Server error: the server could not answer" + why + ". Numbers shown may be missing; it retries on the next refresh." };
-    if (e.status === 0) return { kind: "network", text: "Cannot reach the server" + why + "." };
-    return { kind: "request", text: "The server refused the request" + why + "." };
+      return { kind: "server", short, text: "Server error: the server could not answer" + why + ". Numbers shown may be missing; it retries on the next refresh." };
+    if (e.status === 0) return { kind: "network", short, text: "Cannot reach the server" + why + "." };
+    return { kind: "request", short, text: "The server refused the request" + why + "." };
   };
   const PRIORITY = ["auth", "forbidden", "server", "network", "request"];
 
@@ -156,7 +157,10 @@
         HX.unavailable(k, { kind: "render", text: "Could not draw this panel: " + e.message });
       }
     });
-    if (!user) $("user-detail").hidden = true;
+    if (!user) {
+      $("user-detail").hidden = true;
+      HX.data.detail = null;
+    }
     $("updated").textContent = "updated " + new Date().toLocaleTimeString("en-GB");
     finish(seq, worst ? "error" : "ready", worst, false);
   };

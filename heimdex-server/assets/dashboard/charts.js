@@ -72,8 +72,10 @@ window.HX = window.HX || {};
         svg("rect", { x: L + i * step, width: step, y: T, height: H - T - B, class: "hit", title: tip }));
     });
     const ticks = rows.length ? [0, Math.floor((rows.length - 1) / 2), rows.length - 1] : [];
+    const anchor = (i) => (i === 0 ? "start" : i === rows.length - 1 ? "end" : "middle");
+    const xOf = (i) => (i === 0 ? L + i * step : i === rows.length - 1 ? L + (i + 1) * step : L + i * step + step / 2);
     const labels = [...new Set(ticks)].map((i) =>
-      svg("text", { x: L + i * step + step / 2, y: H - 6, class: "axis", "text-anchor": "middle", text: rows[i].day.slice(5) }));
+      svg("text", { x: xOf(i), y: H - 6, class: "axis", "text-anchor": anchor(i), text: rows[i].day.slice(5) }));
     const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "data-testid": testid,
       "aria-label": series.map((s) => s.label).join(" and ") + " per day" }, grid, bars, labels);
     const legend = HX.el("div", { class: "legend" },
@@ -96,14 +98,14 @@ window.HX = window.HX || {};
       reference
         ? svg("g", {},
             svg("line", { x1: x(reference), x2: x(reference), y1: 14, y2: 46, class: "ref" }),
-            svg("text", { x: x(reference), y: 10, "text-anchor": "middle", class: "axis", text: "real time " + format(reference) }))
+            svg("text", { x: x(reference) + 4, y: 12, "text-anchor": "start", class: "axis", text: "real time " + format(reference) }))
         : null,
-      present.map((m) =>
+      present.map((m, i) =>
         svg("g", {},
           svg("circle", { cx: x(m.value), cy: 30, r: 5, class: m.cls, title: m.label + " " + format(m.value) }),
-          svg("text", { x: x(m.value), y: 52, "text-anchor": "middle", class: "axis", text: m.label }))),
-      svg("text", { x: L, y: 52, class: "axis", text: "0" }),
-      svg("text", { x: W - R, y: 52, class: "axis", "text-anchor": "end", text: format(max) }));
+          svg("text", { x: x(m.value), y: i % 2 ? 20 : 48, "text-anchor": "middle", class: "axis", text: m.label }))),
+      svg("text", { x: L, y: 54, class: "axis", text: "0" }),
+      svg("text", { x: W - R, y: 54, class: "axis", "text-anchor": "end", text: format(max) }));
   };
 
   /** One bar split in two shares (percentages), e.g. queue vs processing time. */

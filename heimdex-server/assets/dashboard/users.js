@@ -77,6 +77,7 @@ window.HX = window.HX || {};
   ];
 
   HX.panels.detail = (d) => {
+    const opened = !HX.data.detail || HX.data.detail.user_id !== d.user_id;
     HX.data.detail = d;
     HX.panelBody("detail").replaceChildren(
       el("div", { class: "detail-head" },
@@ -96,6 +97,7 @@ window.HX = window.HX || {};
       el("h4", {}, "Recent searches ", HX.exportButton("user-searches")),
       HX.table("detail-searches", SEARCHES, d.recent_searches, () => ({ "data-testid": "detail-search-row" }))
     );
+    if (opened) document.getElementById("user-detail").scrollIntoView({ block: "start" });
   };
 
   /** CSV for the users table (every page, current range and sort) or the open user's lists. */

@@ -6,6 +6,7 @@
 //! hang; no assertion depends on how long anything takes.
 #![allow(dead_code)]
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -56,6 +57,7 @@ impl Browser {
             .port();
         let child = Command::new(&driver)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -235,7 +237,11 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Only the chromedriver this client started; it takes its Chromium with it.
+        // The process group of the chromedriver this client started (its own group), so a test
+        // that panics before `close` leaves no Chromium behind.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
