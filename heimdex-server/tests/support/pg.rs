@@ -1,7 +1,14 @@
 //! A fresh PostgreSQL database per test, on the server `DATABASE_URL` points at (CI sets it to
-//! the local server). Without `DATABASE_URL` the PostgreSQL tests are skipped with a note.
+//! the local server). Without `DATABASE_URL`, the first test of the process starts a throwaway
+//! cluster with `initdb`/`pg_ctl` (the adapters' test support, included by path) and every test of
+//! the process uses it; it is removed when the process exits.
+
+use std::sync::OnceLock;
 
 use sqlx::{Connection, Executor, PgConnection};
+
+#[path = "../../../heimdex-adapters/tests/support/cluster.rs"]
+mod cluster;
 
 /// A database created for one test; [`FreshDb::remove`] drops it.
 pub struct FreshDb {
@@ -11,11 +18,25 @@ pub struct FreshDb {
     name: String,
 }
 
-/// Creates `heimdex_server_<random>` next to the `DATABASE_URL` database, or `None` without it.
-pub async fn fresh_database() -> Option<FreshDb> {
-    let admin_url = std::env::var("DATABASE_URL")
+/// The server to create databases on: `DATABASE_URL`, else this process's throwaway cluster
+/// (`None` only when neither is available: no `DATABASE_URL` and no `initdb` on the machine).
+fn server_url() -> Option<String> {
+    if let Some(url) = std::env::var("DATABASE_URL")
         .ok()
-        .filter(|u| !u.trim().is_empty())?;
+        .filter(|u| !u.trim().is_empty())
+    {
+        return Some(url);
+    }
+    static SHARED: OnceLock<Option<cluster::Cluster>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| cluster::initdb_available().then(cluster::Cluster::start))
+        .as_ref()
+        .map(|c| c.url("postgres"))
+}
+
+/// Creates `heimdex_server_<random>` on [`server_url`]'s server, or `None` when there is none.
+pub async fn fresh_database() -> Option<FreshDb> {
+    let admin_url = server_url()?;
     let name = format!("heimdex_server_{}", uuid::Uuid::new_v4().simple());
     let mut conn = PgConnection::connect(&admin_url)
         .await
