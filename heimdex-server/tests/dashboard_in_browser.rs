@@ -289,5 +289,10 @@ async fn access_and_server_errors_get_their_own_messages() {
 
     spy.fail(false);
     assert_eq!(click_and_load(&b, "[data-testid='refresh']").await, "ready");
+
+    b.click("[data-testid='auto-refresh']").await;
+    let auto = "return [document.querySelector('[data-testid=auto-refresh]').checked, \
+                sessionStorage.getItem('heimdex.autorefresh')];";
+    assert_eq!(b.run(auto, json!([])).await, json!([false, "off"]));
     b.close().await;
 }

@@ -98,7 +98,7 @@ window.HX = window.HX || {};
       reference
         ? svg("g", {},
             svg("line", { x1: x(reference), x2: x(reference), y1: 14, y2: 46, class: "ref" }),
-            svg("text", { x: x(reference) + 4, y: 12, "text-anchor": "start", class: "axis", text: "real time " + format(reference) }))
+            svg("text", { x: x(reference) - 4, y: 12, "text-anchor": "end", class: "axis", text: "real time " + format(reference) }))
         : null,
       present.map((m, i) =>
         svg("g", {},
