@@ -3,6 +3,7 @@
 
 pub mod golden_checks;
 pub mod pg;
+pub mod processes;
 pub mod samples;
 pub mod schema;
 pub mod slow;
