@@ -7,6 +7,8 @@ pub mod config;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod enqueue;
+#[cfg(feature = "media")]
+pub mod media;
 #[cfg(all(feature = "postgres", feature = "embedded"))]
 mod open;
 #[cfg(feature = "postgres")]

@@ -1,0 +1,59 @@
+//! The FFmpeg stages (feature `media`): [`Metadata`] (`metadata`) and [`SceneDetection`]
+//! (`scene_detection`), through ffmpeg-next, and [`media_pipeline`] that runs them.
+//!
+//! Both do their FFmpeg work on Tokio's blocking pool; when the pipeline cancels a stage (time
+//! limit, shutdown) the blocking work sees a flag and stops at its next packet.
+//!
+//! - [`Metadata`] probes the container: duration, frame rate, size, video codec, audio streams
+//!   (codec, channels, language, title), creation time. It leaves [`MediaFacts`] in the job's
+//!   context and writes duration, frame rate and size to the video through the
+//!   [`Catalog`](heimdex_core::Catalog).
+//! - [`SceneDetection`] decodes the video, scales frames to about 256 px wide and scores each
+//!   against the previous one in the manner of PySceneDetect's ContentDetector (mean absolute
+//!   HSV difference) with AdaptiveDetector's rolling-mean ratio ([`SceneDetectionConfig`]). It
+//!   leaves [`Scenes`] in the context.
+//!
+//! A one-frame video is valid media: `metadata` succeeds (its duration is one frame's) and
+//! `scene_detection` returns one scene spanning it. What is not media fails in `metadata`
+//! (or, for an empty file, already in `downloading`); a file truncated after an intact header
+//! passes `metadata` and fails in `scene_detection`, where its missing frames show.
+
+mod blocking;
+mod config;
+mod cuts;
+mod decode;
+mod error;
+mod facts;
+mod metadata;
+mod probe;
+mod scene;
+mod scene_detection;
+mod score;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use heimdex_core::{Catalog, SequentialPipeline};
+
+pub use config::SceneDetectionConfig;
+pub use facts::{AudioStream, MediaFacts};
+pub use metadata::Metadata;
+pub use scene::{Scene, Scenes};
+pub use scene_detection::{detect_scenes, Detected, SceneDetection};
+
+use crate::stages::{Hold, LocalSource};
+
+/// The worker's pipeline with the media stages: [`LocalSource`] (`downloading`), [`Metadata`]
+/// writing to `catalog`, [`SceneDetection`] with the default thresholds, then a [`Hold`] named
+/// `hold` when `hold` is not zero.
+pub fn media_pipeline(catalog: Arc<dyn Catalog>, hold: Duration) -> SequentialPipeline {
+    let pipeline = SequentialPipeline::new()
+        .stage(Arc::new(LocalSource))
+        .stage(Arc::new(Metadata::new(catalog)))
+        .stage(Arc::new(SceneDetection::default()));
+    if hold.is_zero() {
+        pipeline
+    } else {
+        pipeline.stage(Arc::new(Hold::new(hold)))
+    }
+}

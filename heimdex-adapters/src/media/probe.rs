@@ -1,0 +1,179 @@
+//! Opening a source with FFmpeg and reading its [`MediaFacts`] (blocking code).
+
+use std::io::Read;
+use std::path::Path;
+
+use ffmpeg::format::context::Input;
+use ffmpeg::format::stream::Disposition;
+use ffmpeg::media::Type;
+use ffmpeg::{Rational, Stream};
+use ffmpeg_next as ffmpeg;
+use heimdex_core::{FailureKind, StageError};
+
+use super::error::{init, open_error};
+use super::facts::{AudioStream, MediaFacts};
+
+/// `AV_TIME_BASE`: the container duration's unit is a microsecond.
+const AV_TIME_BASE: f64 = 1_000_000.0;
+/// `AV_NOPTS_VALUE`: no timestamp or duration.
+pub(crate) const NO_PTS: i64 = i64::MIN;
+
+/// Opens `path` as a media container (reads its header and probes its streams).
+pub(crate) fn open(path: &Path) -> Result<Input, StageError> {
+    init();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == 0 => {
+            return Err(StageError::new(
+                FailureKind::Input,
+                format!("source {} is empty (0 bytes): not media", path.display()),
+            ));
+        }
+        _ => {}
+    }
+    ffmpeg::format::input(path).map_err(|err| open_error(path, err, sniff(path)))
+}
+
+/// The container `path`'s first bytes claim, if they carry a signature this knows.
+fn sniff(path: &Path) -> Option<&'static str> {
+    let mut head = [0u8; 12];
+    let mut file = std::fs::File::open(path).ok()?;
+    let read = file.read(&mut head).ok()?;
+    let head = &head[..read];
+    match head {
+        [_, _, _, _, b'f', b't', b'y', b'p', ..] => Some("an MP4/QuickTime file"),
+        [0x1A, 0x45, 0xDF, 0xA3, ..] => Some("a Matroska/WebM file"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'A', b'V', b'I', b' '] => Some("an AVI file"),
+        [b'F', b'L', b'V', ..] => Some("an FLV file"),
+        [b'O', b'g', b'g', b'S', ..] => Some("an Ogg file"),
+        [0x47, ..] if read >= 1 && path.extension().is_some_and(|e| e == "ts") => {
+            Some("an MPEG-TS file")
+        }
+        _ => None,
+    }
+}
+
+/// The facts of an opened source. Fails as `input` when it has no video stream, or zero duration.
+pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError> {
+    let shown = path.display();
+    if input.nb_streams() == 0 {
+        return Err(StageError::new(
+            FailureKind::Input,
+            format!("source {shown} has no streams: an empty container with zero duration"),
+        ));
+    }
+    let video = video_stream(input).ok_or_else(|| {
+        StageError::new(
+            FailureKind::Input,
+            format!("source {shown} has no video stream (audio-only or data-only file)"),
+        )
+    })?;
+    let params = video.parameters();
+    let decoder = ffmpeg::codec::Context::from_parameters(params.clone())
+        .and_then(|ctx| ctx.decoder().video())
+        .map_err(|err| {
+            StageError::new(
+                FailureKind::Input,
+                format!(
+                    "source {shown}: cannot open a decoder for its {} video: {err}",
+                    params.id().name()
+                ),
+            )
+            .with_source(err)
+        })?;
+    let (width, height) = (decoder.width(), decoder.height());
+    if width == 0 || height == 0 {
+        return Err(StageError::new(
+            FailureKind::Input,
+            format!("source {shown}: its video stream has no picture size"),
+        ));
+    }
+    let duration_s = duration_s(input, &video);
+    if duration_s <= 0.0 {
+        return Err(StageError::new(
+            FailureKind::Input,
+            format!("source {shown} has zero duration: nothing to index"),
+        ));
+    }
+    let meta = input.metadata();
+    let creation_time = ["creation_time", "date", "DATE"]
+        .iter()
+        .find_map(|key| meta.get(key).map(str::to_owned));
+    Ok(MediaFacts {
+        container: input.format().name().to_owned(),
+        duration_s,
+        frame_rate: rate(video.avg_frame_rate()).or_else(|| rate(video.rate())),
+        width,
+        height,
+        video_codec: params.id().name().to_owned(),
+        video_stream: video.index(),
+        video_frames: u64::try_from(video.frames()).ok().filter(|n| *n > 0),
+        audio_streams: input
+            .streams()
+            .filter(|s| s.parameters().medium() == Type::Audio)
+            .map(|s| audio_stream(&s))
+            .collect(),
+        creation_time,
+    })
+}
+
+/// The first video stream that is not cover art, preferring one marked default.
+pub(crate) fn video_stream(input: &Input) -> Option<Stream<'_>> {
+    let videos = || {
+        input.streams().filter(|s| {
+            s.parameters().medium() == Type::Video
+                && !s.disposition().contains(Disposition::ATTACHED_PIC)
+        })
+    };
+    videos()
+        .find(|s| s.disposition().contains(Disposition::DEFAULT))
+        .or_else(|| videos().next())
+}
+
+/// The container's duration, else the video stream's, in seconds (0 when neither is known).
+fn duration_s(input: &Input, video: &Stream<'_>) -> f64 {
+    let container = input.duration();
+    if container != NO_PTS && container > 0 {
+        return container as f64 / AV_TIME_BASE;
+    }
+    let stream = video.duration();
+    if stream != NO_PTS && stream > 0 {
+        return stream as f64 * f64::from(video.time_base());
+    }
+    0.0
+}
+
+/// A rate as a float, when it is a real one (not 0/0 or 0/1).
+fn rate(r: Rational) -> Option<f64> {
+    (r.numerator() > 0 && r.denominator() > 0).then(|| f64::from(r))
+}
+
+fn audio_stream(stream: &Stream<'_>) -> AudioStream {
+    let params = stream.parameters();
+    let decoder = ffmpeg::codec::Context::from_parameters(params.clone())
+        .and_then(|ctx| ctx.decoder().audio())
+        .ok();
+    let tags = stream.metadata();
+    let tag = |key: &str| tags.get(key).filter(|v| !v.is_empty()).map(str::to_owned);
+    AudioStream {
+        index: stream.index(),
+        codec: params.id().name().to_owned(),
+        channels: decoder.as_ref().map(|d| d.channels()).filter(|n| *n > 0),
+        sample_rate: decoder.as_ref().map(|d| d.rate()).filter(|n| *n > 0),
+        bit_rate: u64::try_from(params.bit_rate()).ok().filter(|n| *n > 0),
+        language: tag("language").filter(|l| l != "und"),
+        title: tag("title").or_else(|| tag("handler_name").filter(|h| !is_generic_handler(h))),
+    }
+}
+
+/// MP4 keeps no stream title: a named handler (`-metadata:s:a:0 handler_name=Commentary`) stands
+/// in for one, unless it is a muxer's default name.
+fn is_generic_handler(name: &str) -> bool {
+    const GENERIC: [&str; 5] = [
+        "SoundHandler",
+        "Core Media Audio",
+        "GPAC ISO Audio Handler",
+        "Apple Sound Media Handler",
+        "Mainconcept MP4 Sound Media Handler",
+    ];
+    GENERIC.contains(&name)
+}
