@@ -12,7 +12,7 @@ use crate::cancel::Cancellation;
 use crate::job::{Job, JobContext, JobOutcome};
 use crate::stage::{Outcome, Stage, StageName};
 use crate::time;
-use crate::timing::{now_not_before, record_quietly, StageTimer, TimingEvent, TimingSink};
+use crate::timing::{record_quietly, wall_after, StageTimer, TimingEvent, TimingSink};
 
 #[derive(Clone)]
 struct Step {
@@ -193,7 +193,7 @@ impl Pipeline for SequentialPipeline {
             TimingEvent::JobFinished {
                 video,
                 attempt,
-                at: now_not_before(started_at),
+                at: wall_after(started_at, elapsed),
                 elapsed,
                 outcome: outcome.clone(),
             },

@@ -17,11 +17,11 @@ pub(crate) fn record_quietly(sink: &dyn TimingSink, event: TimingEvent) {
     let _ = catch_unwind(AssertUnwindSafe(|| sink.record(event)));
 }
 
-/// The time now, but never earlier than `start`: a wall clock stepped backwards mid-stage must not
-/// produce an end before its start (stores reject such rows). Durations come from [`Instant`]
-/// and are not affected.
-pub(crate) fn now_not_before(start: Timestamp) -> Timestamp {
-    time::now().max(start)
+/// The wall-clock time `elapsed` (monotonic) after `start`. Ends are derived this way, so an end
+/// minus its start is exactly the monotonic duration, whatever the wall clock does meanwhile (a
+/// step backwards cannot put an end before its start either).
+pub(crate) fn wall_after(start: Timestamp, elapsed: std::time::Duration) -> Timestamp {
+    start + chrono::Duration::from_std(elapsed).unwrap_or(chrono::TimeDelta::MAX)
 }
 
 /// A guard created when a stage starts: [`StageTimer::start`] records
@@ -119,11 +119,12 @@ impl<'a> StageTimer<'a> {
     }
 
     fn finish(&self, outcome: Outcome) -> StageReport {
+        let elapsed = self.started.elapsed();
         StageReport {
             stage: self.stage.clone(),
             started_at: self.started_at,
-            finished_at: now_not_before(self.started_at),
-            elapsed: self.started.elapsed(),
+            finished_at: wall_after(self.started_at, elapsed),
+            elapsed,
             outcome,
             optional: false,
         }
@@ -191,7 +192,9 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(5));
         let report = timer.complete(Outcome::Ok);
         assert!(report.elapsed >= std::time::Duration::from_millis(5));
-        assert!(report.finished_at >= report.started_at);
+        // The end is the start plus the monotonic duration, exactly.
+        let wall = report.finished_at - report.started_at;
+        assert_eq!(wall.to_std().unwrap(), report.elapsed);
         let events = sink.snapshot();
         assert_eq!(events.len(), 2, "{events:?}");
         assert_eq!(

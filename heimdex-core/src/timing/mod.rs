@@ -24,7 +24,7 @@ use crate::time::Timestamp;
 
 pub use fanout::FanoutSink;
 pub use guard::StageTimer;
-pub(crate) use guard::{now_not_before, record_quietly};
+pub(crate) use guard::{record_quietly, wall_after};
 pub use noop::NoopSink;
 
 /// Something that happened to a job, at a stage boundary (contract §2).
@@ -116,6 +116,13 @@ pub trait Flush: Send + Sync {
     /// Resolves once every event recorded before the call has been written (or given up on).
     async fn flush(&self) -> Result<()>;
 }
+
+/// A sink whose writes can be awaited. A worker needs one: it finishes a job in the queue only
+/// after the job's timing has been flushed, so a worker that dies in between leaves the job to be
+/// redelivered instead of a finished job whose video never became READY.
+pub trait DurableSink: TimingSink + Flush {}
+
+impl<T: TimingSink + Flush + ?Sized> DurableSink for T {}
 
 impl<T: TimingSink + ?Sized> TimingSink for &T {
     fn record(&self, event: TimingEvent) {

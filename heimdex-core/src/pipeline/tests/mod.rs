@@ -142,6 +142,12 @@ async fn a_successful_run_emits_every_boundary_with_consistent_times() {
     assert_eq!((elapsed, outcome), (report.elapsed, &JobOutcome::Succeeded));
     assert!(elapsed >= report.stages[0].elapsed + report.stages[1].elapsed);
     assert!(at >= report.stages[1].finished_at);
+    // Wall-clock ends are the start plus the monotonic duration, so stored rows agree exactly.
+    assert_eq!((at - job_at).to_std().unwrap(), elapsed);
+    for stage in &report.stages {
+        let wall = stage.finished_at - stage.started_at;
+        assert_eq!(wall.to_std().unwrap(), stage.elapsed);
+    }
 }
 
 #[tokio::test]
