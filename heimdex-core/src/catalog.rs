@@ -11,7 +11,7 @@ use crate::query::MetricsQuery;
 use crate::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
 };
-use crate::timing::{Flush, TimingSink};
+use crate::timing::DurableSink;
 
 /// Creates and reads the rows the metrics are computed from.
 #[cfg_attr(any(test, feature = "mock"), mockall::automock)]
@@ -34,6 +34,6 @@ pub trait Catalog: Send + Sync + fmt::Debug {
 }
 
 /// Everything a storage backend provides: rows, timing, and metrics over them.
-pub trait Store: Catalog + MetricsQuery + TimingSink + Flush {}
+pub trait Store: Catalog + MetricsQuery + DurableSink {}
 
-impl<T: Catalog + MetricsQuery + TimingSink + Flush + ?Sized> Store for T {}
+impl<T: Catalog + MetricsQuery + DurableSink + ?Sized> Store for T {}

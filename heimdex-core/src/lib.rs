@@ -31,4 +31,4 @@ pub use query::{Bucket, MetricsQuery, Page, RangeError, UserSort, Window};
 pub use queue::JobQueue;
 pub use stage::{FailureKind, Outcome, Stage, StageError, StageName};
 pub use status::VideoStatus;
-pub use timing::{Flush, TimingEvent, TimingSink};
+pub use timing::{DurableSink, Flush, TimingEvent, TimingSink};

@@ -55,7 +55,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use heimdex_core::queue::JobQueue;
-use heimdex_core::{Pipeline, TimingSink, WorkerId};
+use heimdex_core::{DurableSink, Pipeline, TimingSink, WorkerId};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -79,24 +79,28 @@ pub struct Worker {
     queue: Arc<dyn JobQueue>,
     pipeline: Arc<dyn Pipeline>,
     sink: Arc<dyn TimingSink>,
+    durable: Arc<dyn DurableSink>,
     config: WorkerConfig,
     signal: Option<Arc<dyn WorkSignal>>,
 }
 
 impl Worker {
     /// A worker taking jobs from `queue`, running them with `pipeline`, and recording timing into
-    /// `sink` (the store's sink). Its id is [`default_worker_id`].
+    /// `sink` (the store's sink). A job is finished in the queue only after `sink` is flushed.
+    /// Its id is [`default_worker_id`].
     pub fn new(
         queue: Arc<dyn JobQueue>,
         pipeline: Arc<dyn Pipeline>,
-        sink: Arc<dyn TimingSink>,
+        sink: Arc<dyn DurableSink>,
         config: WorkerConfig,
     ) -> Self {
+        let events: Arc<dyn TimingSink> = sink.clone();
         Self {
             id: default_worker_id(),
             queue,
             pipeline,
-            sink: Arc::new(LoggingSink { inner: sink }),
+            sink: Arc::new(LoggingSink { inner: events }),
+            durable: sink,
             config,
             signal: None,
         }
@@ -126,7 +130,8 @@ impl Worker {
     {
         let config = self.config;
         let span = tracing::info_span!("worker", worker = %self.id);
-        let (finisher, finishing) = Finisher::start(Arc::clone(&self.queue));
+        let durable: Arc<dyn heimdex_core::Flush> = self.durable.clone();
+        let (finisher, finishing) = Finisher::start(Arc::clone(&self.queue), durable);
         let runner = Arc::new(JobRunner {
             queue: Arc::clone(&self.queue),
             pipeline: Arc::clone(&self.pipeline),
