@@ -1,56 +1,57 @@
-//! Decoding the video stream and scoring each frame against the one before (blocking code).
+//! Decoding one video stream, frame by frame, with FFmpeg's frame threads (blocking code).
 
 use std::path::Path;
 
 use ffmpeg::format::context::Input;
-use ffmpeg::format::Pixel;
-use ffmpeg::software::scaling::{self, Flags};
 use ffmpeg::{codec, frame, threading, Packet};
 use ffmpeg_next as ffmpeg;
 use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::StopFlag;
-use super::config::SceneDetectionConfig;
 use super::error::decode_error;
 use super::probe::NO_PTS;
-use super::score::{content_score, HsvFrame};
 
-/// Every decoded frame of the video stream, in presentation order.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct FrameScores {
-    /// Presentation time of each frame, in seconds from the stream's start.
-    pub times: Vec<f64>,
-    /// Content score of each frame against the previous one (0 for the first).
-    pub scores: Vec<f64>,
+/// What a stream's decoding went through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Decoded {
+    /// Frames decoded and handed on.
+    pub frames: usize,
     /// Packets or frames the decoder rejected and that were skipped.
     pub corrupt: usize,
 }
 
-/// Decodes stream `index` of `input` with `config.decode_threads` threads, scales each frame to
-/// `config.target_width` (RGB24, area averaging) and scores it. Stops early when `stop` is set.
-pub(crate) fn frame_scores(
+/// The time base (seconds per tick) and start tick of stream `index`.
+pub(crate) fn clock(input: &Input, index: usize) -> Option<(f64, i64)> {
+    let stream = input.stream(index)?;
+    let start = Some(stream.start_time()).filter(|&t| t != NO_PTS);
+    Some((f64::from(stream.time_base()), start.unwrap_or(0)))
+}
+
+/// Decodes stream `index` of `input` with `threads` frame threads (0: one per core) and hands
+/// each frame, in presentation order, to `on_frame`. Stops early when `stop` is set.
+///
+/// Skips packets the demuxer or decoder rejects as invalid (as the ffmpeg CLI does) and counts
+/// them; an operating-system read error fails as `io`, any other read error as `input`.
+pub(crate) fn decode_video(
     input: &mut Input,
     index: usize,
-    fps: Option<f64>,
-    config: &SceneDetectionConfig,
+    threads: usize,
     path: &Path,
     stop: &StopFlag,
-) -> Result<FrameScores, StageError> {
+    on_frame: &mut dyn FnMut(&frame::Video) -> Result<(), StageError>,
+) -> Result<Decoded, StageError> {
     let stream = input.stream(index).ok_or_else(|| {
+        let shown = path.display();
         StageError::new(
             FailureKind::Internal,
-            format!("no stream {index} in {}", path.display()),
+            format!("no stream {index} in {shown}"),
         )
     })?;
-    let time_base = f64::from(stream.time_base());
-    let start = Some(stream.start_time())
-        .filter(|&t| t != NO_PTS)
-        .unwrap_or(0);
     let mut context = codec::Context::from_parameters(stream.parameters())
         .map_err(|err| decode_error(path, "reading the video codec parameters", err))?;
     context.set_threading(threading::Config {
         kind: threading::Type::Frame,
-        count: config.decode_threads,
+        count: threads,
         ..Default::default()
     });
     let mut decoder = context
@@ -58,13 +59,12 @@ pub(crate) fn frame_scores(
         .video()
         .map_err(|err| decode_error(path, "opening the video decoder", err))?;
 
-    let mut scorer = Scorer::new(config, fps, time_base, start);
-    let mut out = FrameScores::default();
-    let mut decoded = frame::Video::empty();
+    let mut out = Decoded::default();
+    let mut frame = frame::Video::empty();
     let mut packet = Packet::empty();
     loop {
         if stop.is_set() {
-            return Err(StopFlag::stopped("scene_detection"));
+            return Err(StopFlag::stopped("decoding"));
         }
         match packet.read(input) {
             Ok(()) if packet.stream() != index => continue,
@@ -76,7 +76,7 @@ pub(crate) fn frame_scores(
             Err(ffmpeg::Error::Eof) => {
                 // Draining after end of input: an error here only means it was already drained.
                 let _ = decoder.send_eof();
-                receive(&mut decoder, &mut decoded, &mut scorer, &mut out)?;
+                receive(&mut decoder, &mut frame, on_frame, &mut out)?;
                 return Ok(out);
             }
             // A demuxer resyncs past a corrupt packet; like the ffmpeg CLI, skip it.
@@ -84,25 +84,24 @@ pub(crate) fn frame_scores(
                 out.corrupt += 1;
                 continue;
             }
-            Err(err) => return Err(read_error(path, out.times.len(), err)),
+            Err(err) => return Err(read_error(path, out.frames, err)),
         }
-        receive(&mut decoder, &mut decoded, &mut scorer, &mut out)?;
+        receive(&mut decoder, &mut frame, on_frame, &mut out)?;
     }
 }
 
-/// Takes every frame the decoder has ready and scores it.
+/// Hands on every frame the decoder has ready.
 fn receive(
     decoder: &mut ffmpeg::decoder::Video,
-    decoded: &mut frame::Video,
-    scorer: &mut Scorer,
-    out: &mut FrameScores,
+    frame: &mut frame::Video,
+    on_frame: &mut dyn FnMut(&frame::Video) -> Result<(), StageError>,
+    out: &mut Decoded,
 ) -> Result<(), StageError> {
     loop {
-        match decoder.receive_frame(decoded) {
+        match decoder.receive_frame(frame) {
             Ok(()) => {
-                let (time, score) = scorer.score(decoded)?;
-                out.times.push(time);
-                out.scores.push(score);
+                on_frame(frame)?;
+                out.frames += 1;
             }
             Err(ffmpeg::Error::Eof) => return Ok(()),
             Err(ffmpeg::Error::Other { errno })
@@ -133,81 +132,4 @@ fn read_error(path: &Path, frames: usize, err: ffmpeg::Error) -> StageError {
         ),
     )
     .with_source(err)
-}
-
-/// Scales frames and keeps the previous one to score the next against.
-struct Scorer {
-    fps: Option<f64>,
-    time_base: f64,
-    start: i64,
-    scaler: Option<(scaling::Context, (Pixel, u32, u32))>,
-    config: SceneDetectionConfig,
-    rgb: frame::Video,
-    previous: HsvFrame,
-    current: HsvFrame,
-    frames: usize,
-    last_time: f64,
-}
-
-impl Scorer {
-    fn new(config: &SceneDetectionConfig, fps: Option<f64>, time_base: f64, start: i64) -> Self {
-        Self {
-            fps,
-            time_base,
-            start,
-            scaler: None,
-            config: config.clone(),
-            rgb: frame::Video::empty(),
-            previous: HsvFrame::default(),
-            current: HsvFrame::default(),
-            frames: 0,
-            last_time: 0.0,
-        }
-    }
-
-    /// The frame's presentation time and its score against the previous frame.
-    fn score(&mut self, frame: &frame::Video) -> Result<(f64, f64), StageError> {
-        let key = (frame.format(), frame.width(), frame.height());
-        if self.scaler.as_ref().map(|(_, k)| *k) != Some(key) {
-            let (w, h) = self.config.scaled_size(key.1, key.2);
-            let scaler =
-                scaling::Context::get(key.0, key.1, key.2, Pixel::RGB24, w, h, Flags::AREA)
-                    .map_err(|err| {
-                        StageError::new(
-                            FailureKind::Decode,
-                            format!("cannot scale {:?} {}x{} frames: {err}", key.0, key.1, key.2),
-                        )
-                        .with_source(err)
-                    })?;
-            self.scaler = Some((scaler, key));
-            self.previous = HsvFrame::default();
-        }
-        let (scaler, _) = self.scaler.as_mut().expect("set above");
-        scaler.run(frame, &mut self.rgb).map_err(|err| {
-            StageError::new(
-                FailureKind::Decode,
-                format!("scaling a frame failed: {err}"),
-            )
-            .with_source(err)
-        })?;
-        let (w, h) = (self.rgb.width() as usize, self.rgb.height() as usize);
-        self.current
-            .fill_from_rgb24(self.rgb.data(0), self.rgb.stride(0), w, h);
-        let score = if self.previous.len() == self.current.len() && self.frames > 0 {
-            content_score(&self.previous, &self.current)
-        } else {
-            0.0
-        };
-        std::mem::swap(&mut self.previous, &mut self.current);
-        let time = match frame.timestamp() {
-            Some(ts) => (ts - self.start) as f64 * self.time_base,
-            None => match self.fps {
-                Some(fps) if self.frames > 0 => self.last_time + 1.0 / fps,
-                _ => self.last_time,
-            },
-        };
-        self.frames += 1;
-        self.last_time = time;
-        Ok((time, score))
-    }
 }

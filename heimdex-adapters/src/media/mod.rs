@@ -24,6 +24,7 @@ mod cuts;
 mod decode;
 mod error;
 mod facts;
+mod frames;
 mod metadata;
 mod probe;
 mod scene;
@@ -39,7 +40,7 @@ pub use config::SceneDetectionConfig;
 pub use facts::{AudioStream, MediaFacts};
 pub use metadata::Metadata;
 pub use scene::{Scene, Scenes};
-pub use scene_detection::{detect_scenes, Detected, SceneDetection};
+pub use scene_detection::{decode_only, detect_scenes, Detected, SceneDetection};
 
 use crate::stages::{Hold, LocalSource};
 

@@ -8,8 +8,9 @@ use heimdex_core::{FailureKind, JobContext, Stage, StageError, StageName};
 use super::blocking::{run_blocking, StopFlag};
 use super::config::SceneDetectionConfig;
 use super::cuts::find_cuts;
-use super::decode::{frame_scores, FrameScores};
+use super::decode::decode_video;
 use super::facts::MediaFacts;
+use super::frames::{frame_scores, FrameScores};
 use super::metadata::source_path;
 use super::probe;
 use super::scene::Scenes;
@@ -74,6 +75,17 @@ pub struct Detected {
 /// thread). Fails as the stage does.
 pub fn detect_scenes(path: &Path, config: &SceneDetectionConfig) -> Result<Detected, StageError> {
     detect(path, None, config, &StopFlag::default())
+}
+
+/// Decodes the video of the file at `path` without scoring it, with `threads` decoder threads
+/// (0: one per core), and returns how many frames it has (blocking). The baseline scene detection
+/// is measured against.
+pub fn decode_only(path: &Path, threads: usize) -> Result<usize, StageError> {
+    let mut input = probe::open(path)?;
+    let index = probe::facts(&input, path)?.video_stream;
+    let stop = StopFlag::default();
+    let decoded = decode_video(&mut input, index, threads, path, &stop, &mut |_| Ok(()))?;
+    Ok(decoded.frames)
 }
 
 fn detect(

@@ -43,6 +43,16 @@ impl Clips {
     /// A 720p, 25 fps H.264 clip from a chain of lavfi sources, `(source, seconds)`, joined with
     /// hard cuts; returns the path and the cut times.
     pub fn hard_cuts(&self, name: &str, segments: &[(&str, f64)]) -> (PathBuf, Vec<f64>) {
+        self.hard_cuts_with(name, segments, "ultrafast")
+    }
+
+    /// [`Clips::hard_cuts`] with the x264 `preset` of your choice.
+    pub fn hard_cuts_with(
+        &self,
+        name: &str,
+        segments: &[(&str, f64)],
+        preset: &str,
+    ) -> (PathBuf, Vec<f64>) {
         let mut args: Vec<String> = Vec::new();
         for (source, secs) in segments {
             args.extend(["-f".into(), "lavfi".into(), "-i".into()]);
@@ -59,7 +69,8 @@ impl Clips {
             "-map".into(),
             "[v]".into(),
         ]);
-        args.extend(x264().iter().map(|s| s.to_string()));
+        let encode = ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p"];
+        args.extend(encode.iter().map(|s| s.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let path = self.ffmpeg(name, &args);
         let cuts = segments
