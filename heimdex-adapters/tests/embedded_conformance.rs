@@ -8,7 +8,7 @@ use embedded_support::TempDir;
 use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_core::memory::MemoryStore;
 use heimdex_core::testkit::{
-    assert_same_answers, metrics_conformance, random_dataset, sink_conformance,
+    assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
 use heimdex_core::{time, Catalog, Window};
 
@@ -34,6 +34,13 @@ async fn sink_conformance_on_a_file() {
 #[tokio::test]
 async fn sink_conformance_in_memory() {
     sink_conformance(&EmbeddedStore::in_memory().await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn scenes_conformance_on_a_file() {
+    let dir = TempDir::new();
+    let store = EmbeddedStore::open(&dir.db()).await.unwrap();
+    scenes_conformance(&store).await;
 }
 
 const WINDOWS: [u16; 4] = [1, 7, 30, 365];

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use heimdex_core::memory::MemoryStore;
 use heimdex_core::testkit::{
-    assert_same_answers, metrics_conformance, random_dataset, sink_conformance,
+    assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
 use heimdex_core::{Catalog, Window};
 use support::pg::TestDb;
@@ -23,6 +23,12 @@ async fn golden_data_gives_the_contract_numbers() {
 async fn the_timing_sink_follows_the_contract() {
     let db = TestDb::new().await;
     sink_conformance(&db.store()).await;
+}
+
+#[tokio::test]
+async fn scenes_are_replaced_never_duplicated() {
+    let db = TestDb::new().await;
+    scenes_conformance(&db.store()).await;
 }
 
 /// Every window a caller can ask for that changes the answer's shape: a day, a week, a month,

@@ -11,6 +11,7 @@ use crate::query::MetricsQuery;
 use crate::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
 };
+use crate::scenes::SceneIndex;
 use crate::timing::DurableSink;
 
 /// Creates and reads the rows the metrics are computed from.
@@ -33,7 +34,7 @@ pub trait Catalog: Send + Sync + fmt::Debug {
     async fn import(&self, data: &Dataset) -> Result<()>;
 }
 
-/// Everything a storage backend provides: rows, timing, and metrics over them.
-pub trait Store: Catalog + MetricsQuery + DurableSink {}
+/// Everything a storage backend provides: rows, timing, metrics over them, and scenes.
+pub trait Store: Catalog + MetricsQuery + DurableSink + SceneIndex {}
 
-impl<T: Catalog + MetricsQuery + DurableSink + ?Sized> Store for T {}
+impl<T: Catalog + MetricsQuery + DurableSink + SceneIndex + ?Sized> Store for T {}

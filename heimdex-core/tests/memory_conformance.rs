@@ -7,7 +7,7 @@ use heimdex_core::memory::MemoryStore;
 use heimdex_core::record::Dataset;
 use heimdex_core::testkit::assert::assert_same;
 use heimdex_core::testkit::{
-    assert_same_answers, metrics_conformance, random_dataset, sink_conformance,
+    assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
 use heimdex_core::time::{self, Timestamp};
 use heimdex_core::{Bucket, Catalog, MetricsQuery, Page, UserSort, Window};
@@ -17,6 +17,11 @@ const WINDOWS: [u16; 5] = [1, 7, 30, 90, 365];
 #[tokio::test]
 async fn memory_store_answers_the_golden_data_exactly() {
     metrics_conformance(&MemoryStore::new()).await;
+}
+
+#[tokio::test]
+async fn memory_store_keeps_scenes_by_the_scene_index_rules() {
+    scenes_conformance(&MemoryStore::new()).await;
 }
 
 #[tokio::test]

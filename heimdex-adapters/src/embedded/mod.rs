@@ -32,6 +32,7 @@ mod metrics;
 mod options;
 pub mod queue;
 mod rows;
+mod scenes;
 mod select;
 mod sink;
 

@@ -37,6 +37,7 @@ mod import;
 mod metrics;
 pub mod queue;
 mod rows;
+mod scenes;
 mod sink;
 
 use std::fmt;

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod metrics;
+mod scenes;
 mod tables;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -18,9 +18,11 @@ pub mod golden;
 pub mod metrics;
 pub mod queue;
 pub mod random;
+pub mod scenes;
 pub mod sink;
 
 pub use golden::Golden;
 pub use metrics::metrics_conformance;
 pub use random::{assert_same_answers, random_dataset};
+pub use scenes::scenes_conformance;
 pub use sink::sink_conformance;

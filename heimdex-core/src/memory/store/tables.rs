@@ -22,6 +22,8 @@ pub(super) struct Tables {
     search_ids: HashSet<SearchId>,
     pub(super) stage_timings: Vec<StageTimingRecord>,
     stage_at: HashMap<StageKey, usize>,
+    /// `video_scenes`, by video, each sorted by index.
+    pub(super) scenes: HashMap<VideoId, Vec<crate::scenes::SceneRecord>>,
 }
 
 impl Tables {

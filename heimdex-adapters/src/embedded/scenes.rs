@@ -1,0 +1,97 @@
+//! [`SceneIndex`] for the embedded store: the `video_scenes` table, replaced per video in one
+//! transaction.
+
+use async_trait::async_trait;
+use heimdex_core::scenes::validate_scenes;
+use heimdex_core::{Error, Result, SceneIndex, SceneRecord, VideoId};
+use sqlx::Row;
+
+use super::error::{corrupt, db};
+use super::rows::uuid_text;
+use super::EmbeddedStore;
+
+#[async_trait]
+impl SceneIndex for EmbeddedStore {
+    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
+        validate_scenes(scenes)?;
+        let id = uuid_text(video.0);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let known = sqlx::query("SELECT 1 FROM videos WHERE id = ?1")
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+        if known.is_none() {
+            return Err(Error::not_found(format!("video {video}")));
+        }
+        sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for scene in scenes {
+            let keyframes = serde_json::to_string(&scene.keyframes)
+                .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
+            sqlx::query(
+                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
+                 keyframes, quality, embedding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .bind(&id)
+            .bind(i64::from(scene.index))
+            .bind(scene.start_s)
+            .bind(scene.end_s)
+            .bind(&scene.transcript)
+            .bind(keyframes)
+            .bind(scene.quality)
+            .bind(scene.embedding.as_deref().map(embedding_bytes))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
+        let rows = sqlx::query(
+            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding \
+             FROM video_scenes WHERE video_id = ?1 ORDER BY scene_index",
+        )
+        .bind(uuid_text(video.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let index: i64 = row.try_get("scene_index").map_err(db)?;
+                let keyframes: String = row.try_get("keyframes").map_err(db)?;
+                let embedding: Option<Vec<u8>> = row.try_get("embedding").map_err(db)?;
+                Ok(SceneRecord {
+                    index: u32::try_from(index)
+                        .map_err(|_| corrupt(format!("scene index {index}")))?,
+                    start_s: row.try_get("start_s").map_err(db)?,
+                    end_s: row.try_get("end_s").map_err(db)?,
+                    transcript: row.try_get("transcript").map_err(db)?,
+                    keyframes: serde_json::from_str(&keyframes)
+                        .map_err(|e| corrupt(format!("scene keyframes: {e}")))?,
+                    quality: row.try_get("quality").map_err(db)?,
+                    embedding: embedding.map(|b| embedding_from(&b)).transpose()?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// An embedding as little-endian f32 bytes.
+fn embedding_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn embedding_from(bytes: &[u8]) -> Result<Vec<f32>> {
+    if bytes.len() % 4 != 0 {
+        return Err(corrupt(format!("embedding of {} bytes", bytes.len())));
+    }
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
+}

@@ -1,0 +1,79 @@
+//! [`SceneIndex`] for the PostgreSQL store: the `video_scenes` table, replaced per video in one
+//! transaction (the video row is locked first, so two concurrent re-runs cannot interleave).
+
+use async_trait::async_trait;
+use heimdex_core::scenes::validate_scenes;
+use heimdex_core::{Error, Result, SceneIndex, SceneRecord, VideoId};
+use sqlx::Row;
+
+use super::error::{corrupt, db};
+use super::PgStore;
+
+#[async_trait]
+impl SceneIndex for PgStore {
+    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
+        validate_scenes(scenes)?;
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let known = sqlx::query("SELECT 1 FROM videos WHERE id = $1 FOR UPDATE")
+            .bind(video.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+        if known.is_none() {
+            return Err(Error::not_found(format!("video {video}")));
+        }
+        sqlx::query("DELETE FROM video_scenes WHERE video_id = $1")
+            .bind(video.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for scene in scenes {
+            sqlx::query(
+                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
+                 keyframes, quality, embedding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(video.0)
+            .bind(
+                i32::try_from(scene.index).map_err(|_| {
+                    Error::invalid(format!("scene index {} is too large", scene.index))
+                })?,
+            )
+            .bind(scene.start_s)
+            .bind(scene.end_s)
+            .bind(&scene.transcript)
+            .bind(&scene.keyframes)
+            .bind(scene.quality)
+            .bind(scene.embedding.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
+        let rows = sqlx::query(
+            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding \
+             FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
+        )
+        .bind(video.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let index: i32 = row.try_get("scene_index").map_err(db)?;
+                Ok(SceneRecord {
+                    index: u32::try_from(index)
+                        .map_err(|_| corrupt(format!("scene index {index}")))?,
+                    start_s: row.try_get("start_s").map_err(db)?,
+                    end_s: row.try_get("end_s").map_err(db)?,
+                    transcript: row.try_get("transcript").map_err(db)?,
+                    keyframes: row.try_get("keyframes").map_err(db)?,
+                    quality: row.try_get("quality").map_err(db)?,
+                    embedding: row.try_get("embedding").map_err(db)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,130 @@
+//! The [`SceneIndex`] port: the scenes a video was cut into, with what the pipeline learned about
+//! each, stored for search (the `video_scenes` table).
+
+use std::fmt;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::VideoId;
+
+/// One scene of a video as stored by the indexing stage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SceneRecord {
+    /// 0-based position in the video; unique per video.
+    pub index: u32,
+    /// Start, in seconds from the beginning of the video.
+    pub start_s: f64,
+    /// End, in seconds (not before `start_s`).
+    pub end_s: f64,
+    /// What is said during the scene (empty when nothing is).
+    pub transcript: String,
+    /// Where the scene's keyframe images were written.
+    pub keyframes: Vec<String>,
+    /// Frame quality score (brightness and sharpness), when computed.
+    pub quality: Option<f64>,
+    /// Text embedding of the transcript, when computed.
+    pub embedding: Option<Vec<f32>>,
+}
+
+impl SceneRecord {
+    /// A scene with times only.
+    pub fn new(index: u32, start_s: f64, end_s: f64) -> Self {
+        Self {
+            index,
+            start_s,
+            end_s,
+            transcript: String::new(),
+            keyframes: Vec::new(),
+            quality: None,
+            embedding: None,
+        }
+    }
+
+    /// Checks what every store requires: finite times with `0 ≤ start ≤ end`, a finite quality
+    /// and finite embedding values.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |why: &str| Err(Error::invalid(format!("scene {}: {why}", self.index)));
+        if !(self.start_s.is_finite() && self.end_s.is_finite()) {
+            return bad("times must be finite");
+        }
+        if self.start_s < 0.0 || self.end_s < self.start_s {
+            return bad("times must satisfy 0 <= start_s <= end_s");
+        }
+        if self.quality.is_some_and(|q| !q.is_finite()) {
+            return bad("quality must be finite");
+        }
+        if let Some(embedding) = &self.embedding {
+            if embedding.iter().any(|v| !v.is_finite()) {
+                return bad("embedding values must be finite");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks a whole set of scenes: each valid, and no index twice.
+pub fn validate_scenes(scenes: &[SceneRecord]) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(scenes.len());
+    for scene in scenes {
+        scene.validate()?;
+        if !seen.insert(scene.index) {
+            return Err(Error::invalid(format!(
+                "scene index {} appears twice",
+                scene.index
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The scenes a stage prepared for indexing, left in the job's context.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IndexedScenes(pub Vec<SceneRecord>);
+
+/// Stores and reads a video's scenes.
+#[cfg_attr(any(test, feature = "mock"), mockall::automock)]
+#[async_trait]
+pub trait SceneIndex: Send + Sync + fmt::Debug {
+    /// Replaces every scene of `video` with `scenes` in one step: re-running a video never
+    /// duplicates its scenes. `NotFound` for an unknown video, `InvalidInput` for a bad scene
+    /// (and then nothing changes).
+    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()>;
+    /// The scenes of `video`, by index (empty when it has none or is unknown).
+    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_out_of_order_negative_or_not_finite_are_rejected() {
+        for (start, end) in [
+            (2.0, 1.0),
+            (-1.0, 1.0),
+            (f64::NAN, 1.0),
+            (0.0, f64::INFINITY),
+        ] {
+            assert!(
+                SceneRecord::new(0, start, end).validate().is_err(),
+                "{start} {end}"
+            );
+        }
+        assert!(SceneRecord::new(0, 1.5, 1.5).validate().is_ok());
+    }
+
+    #[test]
+    fn non_finite_quality_or_embedding_and_repeated_indexes_are_rejected() {
+        let mut scene = SceneRecord::new(0, 0.0, 1.0);
+        scene.quality = Some(f64::NAN);
+        assert!(scene.validate().is_err());
+        scene.quality = Some(0.5);
+        scene.embedding = Some(vec![0.1, f32::INFINITY]);
+        assert!(scene.validate().is_err());
+        let twice = [SceneRecord::new(3, 0.0, 1.0), SceneRecord::new(3, 1.0, 2.0)];
+        let err = validate_scenes(&twice).unwrap_err();
+        assert!(err.to_string().contains("appears twice"), "{err}");
+    }
+}
