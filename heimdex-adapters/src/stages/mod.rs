@@ -4,10 +4,13 @@
 //! - [`LocalSource`] (`downloading`): checks that the job's source is a readable, non-empty local
 //!   file and leaves a [`SourceFile`] in the job's context for later stages. Remote URIs fail with a
 //!   clear message: this build has no fetcher.
+//! - [`Indexing`] (`indexing`): stores the scenes earlier stages prepared through the store's
+//!   [`SceneIndex`](heimdex_core::SceneIndex), replacing any the video had.
 //! - [`Hold`]: waits a fixed time under a stage name of your choice. It is a drill and demo tool
 //!   (watch jobs move, kill a worker mid-run); it does no work and says so in its name.
 
 mod hold;
+mod indexing;
 mod local_source;
 
 use std::sync::Arc;
@@ -16,6 +19,7 @@ use std::time::Duration;
 use heimdex_core::SequentialPipeline;
 
 pub use hold::Hold;
+pub use indexing::Indexing;
 pub use local_source::{LocalSource, SourceFile};
 
 /// The worker's built-in pipeline: [`LocalSource`], then a [`Hold`] named `hold` when `hold` is
