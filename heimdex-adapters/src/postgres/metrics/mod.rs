@@ -110,8 +110,14 @@ impl MetricsQuery for PgStore {
             .collect()
     }
 
+    /// Runs in its own task: the page and the total share a transaction, and sqlx 0.8 leaves a
+    /// pooled connection inside an open transaction when a caller (an HTTP request whose client
+    /// went away) is cancelled during `BEGIN` (an sqlx bug fixed upstream after 0.8.6).
     async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
-        users::page(&self.pool, window, page, sort).await
+        let pool = self.pool.clone();
+        tokio::spawn(async move { users::page(&pool, window, page, sort).await })
+            .await
+            .map_err(|e| super::error::backend(format!("users list task: {e}")))?
     }
 
     async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
