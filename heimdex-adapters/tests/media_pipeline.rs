@@ -3,10 +3,11 @@
 
 mod media_support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use heimdex_adapters::media::{media_pipeline, MediaFacts, Scenes};
-use heimdex_core::{Cancellation, FailureKind, Job, JobOutcome, Pipeline, StageName};
+use heimdex_core::{Cancellation, FailureKind, Job, JobOutcome, Pipeline, StageName, Store};
 use media_support::{store_with_video, Clips};
 
 #[tokio::test]
@@ -14,7 +15,9 @@ async fn a_clip_passes_every_stage_and_its_row_gets_the_facts() {
     let clips = Clips::new("pipe-ok");
     let (path, _) = clips.hard_cuts("two.mp4", &[("testsrc", 1.6), ("smptehdbars", 1.6)]);
     let (store, video) = store_with_video(&path).await;
-    let pipeline = media_pipeline(store.clone(), Duration::ZERO);
+    // As the worker holds it: the whole store, upcast to its catalog.
+    let whole: Arc<dyn Store> = store.clone();
+    let pipeline = media_pipeline(whole, Duration::ZERO);
     let names: Vec<&str> = pipeline.stages().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names, ["downloading", "metadata", "scene_detection"]);
 
