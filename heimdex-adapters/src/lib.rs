@@ -6,6 +6,8 @@ pub mod backfill;
 pub mod config;
 #[cfg(feature = "embedded")]
 pub mod embedded;
+#[cfg(feature = "embeddings")]
+pub mod embeddings;
 pub mod enqueue;
 #[cfg(feature = "media")]
 pub mod media;

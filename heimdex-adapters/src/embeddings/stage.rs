@@ -1,0 +1,73 @@
+//! [`SceneProcessing`]: the `scene_processing` stage (its transcript and embedding part).
+
+use async_trait::async_trait;
+use heimdex_core::{
+    FailureKind, IndexedScenes, JobContext, SceneRecord, Stage, StageError, StageName,
+};
+
+use super::embedder::TextEmbedder;
+use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
+
+/// Runs as `scene_processing`: gives every scene its transcript slice and that slice's text
+/// embedding, and leaves the scenes as [`IndexedScenes`] for `indexing`.
+///
+/// The scenes are the [`IndexedScenes`] already in the job's context (so another part of scene
+/// processing, e.g. keyframes, may have filled them first), else, with the `media` feature, the
+/// `media::Scenes` of `scene_detection`. The transcript is the context's
+/// [`TranscriptSegments`]; without one every scene gets an empty transcript and no embedding.
+/// Failures: `internal` when there are no scenes (the pipeline lacks scene detection) or the
+/// model fails while running.
+#[derive(Clone, Debug)]
+pub struct SceneProcessing {
+    embedder: TextEmbedder,
+}
+
+impl SceneProcessing {
+    /// The stage, embedding with `embedder` (load it once: [`TextEmbedder::load_default`]).
+    pub fn new(embedder: TextEmbedder) -> Self {
+        Self { embedder }
+    }
+}
+
+/// The scenes to process, from whichever stage left them.
+fn scenes_from(ctx: &JobContext) -> Option<Vec<SceneRecord>> {
+    if let Some(IndexedScenes(scenes)) = ctx.get::<IndexedScenes>() {
+        return Some(scenes.clone());
+    }
+    #[cfg(feature = "media")]
+    if let Some(found) = ctx.get::<crate::media::Scenes>() {
+        let bare = found.0.iter();
+        return Some(
+            bare.map(|s| SceneRecord::new(s.index, s.start_s, s.end_s))
+                .collect(),
+        );
+    }
+    None
+}
+
+/// The transcript's timed pieces (none when no stage left a transcript).
+fn segments_from(ctx: &JobContext) -> Vec<TimedText> {
+    ctx.get::<TranscriptSegments>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default()
+}
+
+#[async_trait]
+impl Stage for SceneProcessing {
+    fn name(&self) -> StageName {
+        StageName::SCENE_PROCESSING
+    }
+
+    async fn run(&self, ctx: &mut JobContext) -> Result<(), StageError> {
+        let Some(mut scenes) = scenes_from(ctx) else {
+            return Err(StageError::new(
+                FailureKind::Internal,
+                "no scenes to process: the pipeline has no scene detection stage",
+            ));
+        };
+        let segments = segments_from(ctx);
+        embed_scenes(&self.embedder, &mut scenes, &segments).await?;
+        ctx.insert(IndexedScenes(scenes));
+        Ok(())
+    }
+}
