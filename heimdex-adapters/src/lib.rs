@@ -16,6 +16,8 @@ mod open;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod stages;
+#[cfg(feature = "whisper-import")]
+pub mod whisper;
 pub mod worker;
 
 pub use backfill::{BackfillOptions, BackfillProgress, BackfillReport};

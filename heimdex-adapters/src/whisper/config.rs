@@ -1,0 +1,73 @@
+//! [`TranscriptionConfig`]: the model, language and quality gate of `transcription`.
+
+use std::path::PathBuf;
+
+/// Where the model lives when `HEIMDEX_WHISPER_MODEL` is not set (relative to the working
+/// directory): what `scripts/setup-whisper` writes.
+pub const DEFAULT_MODEL: &str = ".heimdex/models/ggml-tiny.en.bin";
+
+/// How `transcription` runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TranscriptionConfig {
+    /// The whisper.cpp ggml model file.
+    pub model: PathBuf,
+    /// The language spoken (ISO 639-1, e.g. `en`); `None` detects it (English-only models always
+    /// transcribe English).
+    pub language: Option<String>,
+    /// Threads whisper.cpp uses; 0 uses one per core.
+    pub threads: usize,
+    /// Beam width of the decoder (faster-whisper's default: 5); 1 decodes greedily (faster,
+    /// a little less accurate).
+    pub beam_size: usize,
+    /// Segments whose no-speech probability is above this are dropped (Whisper's own default:
+    /// 0.6).
+    pub no_speech_threshold: f32,
+    /// Audio whose loudness (RMS, dBFS) is below this is silence: the transcript is empty and
+    /// Whisper does not run.
+    pub silence_dbfs: f32,
+}
+
+impl Default for TranscriptionConfig {
+    fn default() -> Self {
+        Self {
+            model: PathBuf::from(DEFAULT_MODEL),
+            language: None,
+            threads: 0,
+            beam_size: 5,
+            no_speech_threshold: 0.6,
+            silence_dbfs: -50.0,
+        }
+    }
+}
+
+impl TranscriptionConfig {
+    /// The defaults, with `HEIMDEX_WHISPER_MODEL` (model path), `HEIMDEX_WHISPER_LANGUAGE`
+    /// (`auto` or a code) and `HEIMDEX_WHISPER_THREADS` from the environment when set.
+    pub fn from_env() -> Self {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
+        let mut config = Self::default();
+        if let Some(model) = var("HEIMDEX_WHISPER_MODEL") {
+            config.model = PathBuf::from(model);
+        }
+        config.language = var("HEIMDEX_WHISPER_LANGUAGE")
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| l != "auto");
+        if let Some(threads) = var("HEIMDEX_WHISPER_THREADS").and_then(|t| t.trim().parse().ok()) {
+            config.threads = threads;
+        }
+        config
+    }
+
+    /// The thread count to give whisper.cpp.
+    pub(crate) fn threads(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism().map_or(2, usize::from)
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! [`Transcription`]: the `transcription` stage.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use heimdex_core::{FailureKind, JobContext, Stage, StageError, StageName};
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
+
+use super::audio;
+use super::blocking::{self, Stop};
+use super::config::TranscriptionConfig;
+use super::model::ModelCache;
+use super::transcript::{spoken_text, Segment, Transcript};
+use crate::stages::SourceFile;
+
+/// Runs as `transcription`: decodes the source's best audio stream (main programme before
+/// commentary and description tracks, then more channels) to 16 kHz mono with FFmpeg, runs
+/// Whisper on it (whisper.cpp, on the blocking pool) and leaves a [`Transcript`] with timed
+/// segments in the job's context.
+///
+/// Quality gate: audio quieter than [`TranscriptionConfig::silence_dbfs`] is not transcribed;
+/// segments above [`TranscriptionConfig::no_speech_threshold`], and segments that are only
+/// annotations (`[Music]`, `(applause)`, `♪`) or punctuation, are dropped. Silence and music
+/// therefore give an empty transcript, which is a success.
+///
+/// A source without an audio stream also gives an empty transcript (a silent video is valid
+/// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
+/// message says to run `scripts/setup-whisper`); `input` when the source cannot be opened or
+/// read; `decode` when the audio cannot be decoded or resampled or Whisper fails on it.
+#[derive(Debug, Default)]
+pub struct Transcription {
+    config: TranscriptionConfig,
+    model: Arc<ModelCache>,
+}
+
+impl Transcription {
+    /// The stage with `config`; the model loads on the first job.
+    pub fn new(config: TranscriptionConfig) -> Self {
+        Self {
+            config,
+            model: Arc::default(),
+        }
+    }
+
+    /// Its configuration.
+    pub fn config(&self) -> &TranscriptionConfig {
+        &self.config
+    }
+}
+
+#[async_trait]
+impl Stage for Transcription {
+    fn name(&self) -> StageName {
+        StageName::TRANSCRIPTION
+    }
+
+    async fn run(&self, ctx: &mut JobContext) -> Result<(), StageError> {
+        let path = ctx
+            .get::<SourceFile>()
+            .map(|file| file.path.clone())
+            .unwrap_or_else(|| PathBuf::from(&ctx.job.source));
+        let config = self.config.clone();
+        let model = self.model.clone();
+        let transcript =
+            blocking::run(move |stop| transcribe_with(&path, &config, &model, stop)).await?;
+        ctx.insert(transcript);
+        Ok(())
+    }
+}
+
+/// Transcribes the file at `path` outside a pipeline (blocking: call it from a blocking thread),
+/// loading the model of `config`. Fails as the stage does.
+pub fn transcribe_file(
+    path: &Path,
+    config: &TranscriptionConfig,
+) -> Result<Transcript, StageError> {
+    transcribe_with(path, config, &ModelCache::default(), &Stop::default())
+}
+
+fn transcribe_with(
+    path: &Path,
+    config: &TranscriptionConfig,
+    model: &ModelCache,
+    stop: &Stop,
+) -> Result<Transcript, StageError> {
+    // The model first: a missing model fails every job, whatever its audio.
+    let ctx = model.get(&config.model)?;
+    let Some(audio) = audio::decode(path, stop)? else {
+        return Ok(Transcript::default());
+    };
+    let level = level_dbfs(&audio.samples);
+    tracing::debug!(
+        stream = audio.stream,
+        seconds = audio.samples.len() as f64 / f64::from(audio::RATE),
+        level_dbfs = level,
+        "transcription: decoded audio"
+    );
+    if audio.samples.is_empty() || level < config.silence_dbfs {
+        return Ok(Transcript::default());
+    }
+    run_whisper(&ctx, &audio.samples, config, stop, path)
+}
+
+/// The RMS level of `samples` in dBFS (−∞ for digital silence).
+pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
+    let mean_square = samples
+        .iter()
+        .map(|&x| f64::from(x) * f64::from(x))
+        .sum::<f64>()
+        / samples.len() as f64;
+    (10.0 * mean_square.log10()) as f32
+}
+
+fn run_whisper(
+    ctx: &WhisperContext,
+    samples: &[f32],
+    config: &TranscriptionConfig,
+    stop: &Stop,
+    path: &Path,
+) -> Result<Transcript, StageError> {
+    let failed = |what: &str, err: whisper_rs::WhisperError| {
+        StageError::new(
+            FailureKind::Decode,
+            format!(
+                "Whisper failed {what} on the audio of {}: {err}",
+                path.display()
+            ),
+        )
+    };
+    let mut state = ctx.create_state().map_err(|err| failed("to start", err))?;
+    let language = match (&config.language, ctx.is_multilingual()) {
+        (_, false) => Some("en"),
+        (Some(code), true) => Some(code.as_str()),
+        (None, true) => Some("auto"),
+    };
+    let beam_size = i32::try_from(config.beam_size).unwrap_or(1);
+    let strategy = if beam_size > 1 {
+        SamplingStrategy::BeamSearch {
+            beam_size,
+            patience: -1.0,
+        }
+    } else {
+        SamplingStrategy::Greedy { best_of: 1 }
+    };
+    let mut params = FullParams::new(strategy);
+    params.set_n_threads(i32::try_from(config.threads()).unwrap_or(1));
+    params.set_language(language);
+    params.set_print_special(false);
+    params.set_print_progress(false);
+    params.set_print_realtime(false);
+    params.set_print_timestamps(false);
+    // Each 30 s window on its own: a hallucination cannot carry into the next one.
+    params.set_no_context(true);
+    params.set_suppress_blank(true);
+    params.set_suppress_nst(true);
+    params.set_no_speech_thold(config.no_speech_threshold);
+    // No abort callback: whisper-rs 0.16's `set_abort_callback_safe` hands whisper.cpp a pointer
+    // of the wrong type (its trampoline reads a boxed trait object as the closure), which aborts
+    // every encode. A cancelled job's Whisper run therefore finishes in the background.
+    if stop.is_set() {
+        return Err(Stop::stopped());
+    }
+    state
+        .full(params, samples)
+        .map_err(|err| failed("transcribing", err))?;
+
+    let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state()).map(str::to_owned);
+    let mut segments = Vec::new();
+    for segment in state.as_iter() {
+        let no_speech_prob = segment.no_speech_probability();
+        let text = spoken_text(
+            &segment
+                .to_str_lossy()
+                .map_err(|err| failed("reading text", err))?,
+        );
+        if text.is_empty() || no_speech_prob > config.no_speech_threshold {
+            continue;
+        }
+        segments.push(Segment {
+            // whisper.cpp counts in centiseconds.
+            start_s: segment.start_timestamp() as f64 / 100.0,
+            end_s: segment.end_timestamp() as f64 / 100.0,
+            text,
+            no_speech_prob,
+        });
+    }
+    let language = match language {
+        Some("auto") | None => detected,
+        Some(code) => Some(code.to_owned()),
+    };
+    Ok(Transcript::new(segments, language))
+}

@@ -1,0 +1,152 @@
+//! Helpers of the `whisper_*` tests: the model (or a skip), clips with known speech made with
+//! `espeak-ng` and the `ffmpeg` CLI, and a word error rate.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The converted tiny.en model: `HEIMDEX_WHISPER_MODEL`, else the repository's
+/// `.heimdex/models/ggml-tiny.en.bin`. When it is missing the test fails under CI (env `CI`
+/// set) and is skipped with a note otherwise.
+pub fn model() -> Option<PathBuf> {
+    let path = std::env::var_os("HEIMDEX_WHISPER_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models/ggml-tiny.en.bin")
+        });
+    if path.is_file() {
+        return Some(path);
+    }
+    let note = format!(
+        "the Whisper model {} is missing: run scripts/setup-whisper",
+        path.display()
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{note}");
+    }
+    eprintln!("skipped: {note}");
+    None
+}
+
+/// A temporary folder of generated clips, removed on drop.
+pub struct Clips {
+    pub dir: PathBuf,
+}
+
+impl Clips {
+    /// A fresh folder for the test `tag`.
+    pub fn new(tag: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("heimdex-whisper-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self { dir }
+    }
+
+    /// `text` spoken by espeak-ng, as a WAV file.
+    pub fn speech_wav(&self, name: &str, text: &str) -> PathBuf {
+        let out = self.dir.join(name);
+        let status = Command::new("espeak-ng")
+            .args(["-v", "en-us", "-s", "150", "-w"])
+            .arg(&out)
+            .arg(text)
+            .status()
+            .expect("espeak-ng is installed (scripts/setup-whisper)");
+        assert!(status.success(), "espeak-ng failed on {text:?}");
+        out
+    }
+
+    /// Runs `ffmpeg … args … dir/name` and returns the output's path.
+    pub fn ffmpeg(&self, name: &str, args: &[&str]) -> PathBuf {
+        let out = self.dir.join(name);
+        let status = Command::new("ffmpeg")
+            .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"])
+            .args(args)
+            .arg(&out)
+            .status()
+            .expect("the ffmpeg CLI is installed (scripts/setup-media)");
+        assert!(status.success(), "ffmpeg failed making {name}: {args:?}");
+        out
+    }
+
+    /// A small H.264 + AAC MP4 whose only audio is `audio` (a file path, or a lavfi source when
+    /// it starts with `lavfi:`), `secs` long, at `rate` Hz with `channels` channels.
+    pub fn video_with_audio(&self, name: &str, audio: &str, secs: f64, channels: u32) -> PathBuf {
+        let video = format!("testsrc=d={secs}:s=320x240:r=25");
+        let mut args = vec!["-f", "lavfi", "-i", &video];
+        let source = audio.strip_prefix("lavfi:");
+        if source.is_some() {
+            args.extend(["-f", "lavfi"]);
+        }
+        args.extend(["-i", source.unwrap_or(audio)]);
+        let channels = channels.to_string();
+        let duration = secs.to_string();
+        args.extend([
+            "-map", "0:v", "-map", "1:a", "-t", &duration, "-ac", &channels,
+        ]);
+        args.extend([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+        ]);
+        args.extend(["-c:a", "aac", "-ar", "44100"]);
+        self.ffmpeg(name, &args)
+    }
+
+    /// A small H.264 MP4 without audio.
+    pub fn video_only(&self, name: &str, secs: f64) -> PathBuf {
+        let video = format!("testsrc=d={secs}:s=320x240:r=25");
+        self.ffmpeg(
+            name,
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                &video,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+            ],
+        )
+    }
+}
+
+impl Drop for Clips {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Lower-case words without punctuation (`It's` → `its`, `well-known` → `well known`).
+pub fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace('-', " ")
+        .split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Word error rate of `hypothesis` against `reference`: word-level edit distance (substitutions,
+/// insertions, deletions) over the reference's word count.
+pub fn wer(reference: &str, hypothesis: &str) -> f64 {
+    let (r, h) = (words(reference), words(hypothesis));
+    let mut prev: Vec<usize> = (0..=h.len()).collect();
+    for (i, rw) in r.iter().enumerate() {
+        let mut row = vec![i + 1; h.len() + 1];
+        for (j, hw) in h.iter().enumerate() {
+            let substitution = prev[j] + usize::from(rw != hw);
+            row[j + 1] = substitution.min(prev[j + 1] + 1).min(row[j] + 1);
+        }
+        prev = row;
+    }
+    prev[h.len()] as f64 / r.len().max(1) as f64
+}

@@ -1,0 +1,119 @@
+//! The `transcription` stage with the real tiny.en model (scripts/setup-whisper): speech of a
+//! known sentence comes back within 20 % word error rate with sane timings; silence, a tone
+//! chord, noise and a video without audio give an empty transcript; a missing model is a clear
+//! `model` failure. Without the model these tests skip with a note, or fail under CI.
+
+mod whisper_support;
+
+use std::path::Path;
+
+use heimdex_adapters::whisper::{transcribe_file, Transcript, Transcription, TranscriptionConfig};
+use heimdex_core::{FailureKind, Job, JobContext, Stage, StageName, VideoId};
+use whisper_support::{model, wer, Clips};
+
+const SENTENCE: &str = "The quick brown fox jumps over the lazy dog while the children \
+                        play in the park near the river.";
+
+fn config(model: &Path) -> TranscriptionConfig {
+    TranscriptionConfig {
+        model: model.to_path_buf(),
+        ..TranscriptionConfig::default()
+    }
+}
+
+/// Runs the stage on `path` and returns what it left in the context.
+async fn run_stage(
+    stage: &Transcription,
+    path: &Path,
+) -> Result<Transcript, heimdex_core::StageError> {
+    let job = Job::new(VideoId::new_v4(), path.display().to_string());
+    let mut ctx = JobContext::new(job);
+    stage.run(&mut ctx).await?;
+    Ok(ctx
+        .get::<Transcript>()
+        .expect("a transcript in the context")
+        .clone())
+}
+
+#[tokio::test]
+async fn speech_of_a_known_sentence_comes_back_within_20_percent_wer() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("speech");
+    let wav = clips.speech_wav("speech.wav", SENTENCE);
+    let video = clips.video_with_audio("speech.mp4", wav.to_str().unwrap(), 8.0, 2);
+    let stage = Transcription::new(config(&model));
+    assert_eq!(stage.name(), StageName::TRANSCRIPTION);
+
+    let transcript = run_stage(&stage, &video).await.unwrap();
+    let rate = wer(SENTENCE, &transcript.text);
+    eprintln!("transcript: {:?} (WER {rate:.2})", transcript.text);
+    assert!(rate <= 0.2, "WER {rate:.2}: {:?}", transcript.text);
+    assert_eq!(transcript.language.as_deref(), Some("en"));
+    assert!(!transcript.segments.is_empty());
+    let mut last_end = 0.0;
+    for s in &transcript.segments {
+        assert!(s.start_s >= last_end - 0.01 && s.end_s > s.start_s, "{s:?}");
+        assert!(s.end_s <= 8.5, "{s:?}");
+        assert!((0.0..=1.0).contains(&s.no_speech_prob), "{s:?}");
+        last_end = s.end_s;
+    }
+}
+
+#[tokio::test]
+async fn silence_and_music_give_an_empty_transcript() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("nospeech");
+    let stage = Transcription::new(config(&model));
+    let cases = [
+        ("silence", "lavfi:anullsrc=r=48000:cl=stereo"),
+        (
+            "chord",
+            "lavfi:aevalsrc=0.2*sin(2*PI*220*t)+0.2*sin(2*PI*277*t)+0.2*sin(2*PI*330*t):s=48000",
+        ),
+        ("noise", "lavfi:anoisesrc=color=pink:amplitude=0.3:r=48000"),
+    ];
+    for (name, audio) in cases {
+        let video = clips.video_with_audio(&format!("{name}.mp4"), audio, 8.0, 2);
+        let transcript = run_stage(&stage, &video).await.unwrap();
+        assert!(
+            transcript.is_empty() && transcript.text.is_empty(),
+            "{name}: {transcript:?}"
+        );
+        assert_eq!(transcript.language, None, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_video_without_audio_gives_an_empty_transcript() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("noaudio");
+    let video = clips.video_only("mute.mp4", 2.0);
+    let transcript = run_stage(&Transcription::new(config(&model)), &video)
+        .await
+        .unwrap();
+    assert_eq!(transcript, Transcript::default());
+}
+
+#[tokio::test]
+async fn a_missing_model_is_a_model_failure_that_names_the_setup_script() {
+    let clips = Clips::new("nomodel");
+    let video = clips.video_only("mute.mp4", 1.0);
+    let stage = Transcription::new(config(&clips.dir.join("absent.bin")));
+    let err = run_stage(&stage, &video).await.unwrap_err();
+    assert_eq!(err.kind, FailureKind::Model);
+    assert!(
+        err.message.contains("scripts/setup-whisper"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("absent.bin"), "{}", err.message);
+
+    // A file that is not a model also fails as `model`, not as a crash.
+    let junk = clips.dir.join("junk.bin");
+    std::fs::write(&junk, b"not a ggml model").unwrap();
+    let err = tokio::task::spawn_blocking(move || transcribe_file(&video, &config(&junk)))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.kind, FailureKind::Model, "{}", err.message);
+}
