@@ -7,9 +7,11 @@ mod whisper_support;
 
 use std::path::Path;
 
-use heimdex_adapters::whisper::{transcribe_file, Transcript, Transcription, TranscriptionConfig};
+use heimdex_adapters::whisper::{
+    import_whisper, transcribe_file, Transcript, Transcription, TranscriptionConfig,
+};
 use heimdex_core::{FailureKind, Job, JobContext, Stage, StageName, VideoId};
-use whisper_support::{model, wer, Clips};
+use whisper_support::{model, wer, wheel, Clips};
 
 const SENTENCE: &str = "The quick brown fox jumps over the lazy dog while the children \
                         play in the park near the river.";
@@ -116,4 +118,65 @@ async fn a_missing_model_is_a_model_failure_that_names_the_setup_script() {
         .unwrap()
         .unwrap_err();
     assert_eq!(err.kind, FailureKind::Model, "{}", err.message);
+}
+
+#[tokio::test]
+async fn the_main_track_is_transcribed_not_the_commentary_before_it() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("tracks");
+    let main = "The weather is sunny and warm today.";
+    let said = "I wanted this scene to feel very lonely.";
+    let commentary = clips.speech_wav("commentary.wav", said);
+    let main_wav = clips.speech_wav("main.wav", main);
+    let video = clips.commentary_first("tracks.mkv", &commentary, &main_wav);
+    let transcript = run_stage(&Transcription::new(config(&model)), &video)
+        .await
+        .unwrap();
+    // The main track's words, not the commentary's (a short robotic sentence may lose a word).
+    let (to_main, to_commentary) = (wer(main, &transcript.text), wer(said, &transcript.text));
+    assert!(
+        to_main <= 0.35 && to_commentary >= 0.8,
+        "WER {to_main:.2} to the main track, {to_commentary:.2} to the commentary: {:?}",
+        transcript.text
+    );
+}
+
+#[tokio::test]
+async fn the_pypi_wheel_converts_to_a_model_that_transcribes() {
+    let Some(wheel) = wheel() else { return };
+    let clips = Clips::new("import");
+    let out = clips.dir.join("ggml-tiny.en.bin");
+    let report = import_whisper(&wheel, &out).unwrap();
+    let hp = report.hparams;
+    let dims = [
+        hp.n_vocab,
+        hp.n_audio_ctx,
+        hp.n_audio_state,
+        hp.n_audio_head,
+        hp.n_audio_layer,
+    ];
+    assert_eq!(dims, [51864, 1500, 384, 6, 4]);
+    let dims = [
+        hp.n_text_ctx,
+        hp.n_text_state,
+        hp.n_text_head,
+        hp.n_text_layer,
+        hp.n_mels,
+    ];
+    assert_eq!(dims, [448, 384, 6, 4, 80]);
+    assert!(report.english_only());
+    assert_eq!(report.vocab, 50256);
+    // 4 + 4 layers of 15 and 24 tensors, and 11 outside the layers.
+    assert_eq!(report.tensors, 4 * 15 + 4 * 24 + 11);
+    assert_eq!(report.bytes, std::fs::metadata(&out).unwrap().len());
+
+    let sentence = "Please remember to close the window before you leave.";
+    let wav = clips.speech_wav("speech.wav", sentence);
+    let video = clips.video_with_audio("speech.mp4", wav.to_str().unwrap(), 6.0, 1);
+    let transcript = tokio::task::spawn_blocking(move || transcribe_file(&video, &config(&out)))
+        .await
+        .unwrap()
+        .unwrap();
+    let rate = wer(sentence, &transcript.text);
+    assert!(rate <= 0.2, "WER {rate:.2}: {:?}", transcript.text);
 }

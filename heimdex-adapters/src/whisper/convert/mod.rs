@@ -10,6 +10,7 @@
 
 mod ct2;
 mod ggml;
+mod hparams;
 mod mel;
 mod source;
 mod vocab;
@@ -20,7 +21,7 @@ mod tests;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-pub use ggml::Hparams;
+pub use hparams::Hparams;
 
 /// Why an import failed.
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +91,7 @@ pub fn import_whisper(input: &Path, output: &Path) -> Result<ImportReport, Impor
             files.found_at, model.spec
         )));
     }
-    let hparams = ggml::hparams(&model)?;
+    let hparams = hparams::hparams(&model)?;
     let vocab = vocab::regular_tokens(&files.vocabulary)?;
     if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(ImportError::Write)?;
