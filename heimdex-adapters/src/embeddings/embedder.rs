@@ -16,7 +16,7 @@ use super::pooling::{l2_normalize, mean_pool, rows};
 pub const EMBEDDING_DIM: usize = 384;
 
 /// Texts run through the model together, unless [`TextEmbedder::with_batch_size`] says otherwise.
-pub const DEFAULT_BATCH_SIZE: usize = 32;
+pub const DEFAULT_BATCH_SIZE: usize = 16;
 
 /// Sentence-transformers all-MiniLM-L6-v2: text in, a 384-d unit vector out, the same numbers the
 /// Python package computes (token vectors averaged under the attention mask, then L2-normalised).
