@@ -103,3 +103,26 @@ async fn without_scenes_the_stage_fails_as_internal() {
     assert_eq!(err.kind, FailureKind::Internal);
     assert!(err.message.contains("no scenes"), "{}", err.message);
 }
+
+/// With the `whisper` feature the stage reads `transcription`'s transcript itself.
+#[cfg(feature = "whisper")]
+#[tokio::test]
+async fn the_stage_reads_the_whisper_transcript() {
+    use heimdex_adapters::whisper::{Segment, Transcript};
+    let Some(embedder) = embedder() else { return };
+    let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "unused.mp4"));
+    ctx.insert(IndexedScenes(three_scenes()));
+    let pieces = segments()
+        .into_iter()
+        .map(|(start_s, end_s, text)| Segment {
+            start_s,
+            end_s,
+            text,
+            no_speech_prob: 0.0,
+        });
+    ctx.insert(Transcript::new(pieces.collect(), Some("en".to_owned())));
+    SceneProcessing::new(embedder).run(&mut ctx).await.unwrap();
+    let IndexedScenes(out) = ctx.get::<IndexedScenes>().unwrap();
+    assert_eq!(out[2].transcript, "The quarterly tax report is due.");
+    assert!(out.iter().all(|s| s.embedding.is_some()));
+}

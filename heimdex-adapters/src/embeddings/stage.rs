@@ -13,10 +13,11 @@ use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
 ///
 /// The scenes are the [`IndexedScenes`] already in the job's context (so another part of scene
 /// processing, e.g. keyframes, may have filled them first), else, with the `media` feature, the
-/// `media::Scenes` of `scene_detection`. The transcript is the context's
-/// [`TranscriptSegments`]; without one every scene gets an empty transcript and no embedding.
-/// Failures: `internal` when there are no scenes (the pipeline lacks scene detection) or the
-/// model fails while running.
+/// `media::Scenes` of `scene_detection`. The transcript is the context's [`TranscriptSegments`],
+/// else, with the `whisper` feature, the `whisper::Transcript` of `transcription`; without one
+/// every scene gets an empty transcript and no embedding. Keyframes and quality are not computed
+/// here. Failures: `internal` when there are no scenes (the pipeline lacks scene detection) or
+/// the model fails while running.
 #[derive(Clone, Debug)]
 pub struct SceneProcessing {
     embedder: TextEmbedder,
@@ -45,11 +46,20 @@ fn scenes_from(ctx: &JobContext) -> Option<Vec<SceneRecord>> {
     None
 }
 
-/// The transcript's timed pieces (none when no stage left a transcript).
+/// The transcript's timed pieces: the context's [`TranscriptSegments`], else (with the `whisper`
+/// feature) the segments of `transcription`'s `whisper::Transcript`; none when neither is there.
 fn segments_from(ctx: &JobContext) -> Vec<TimedText> {
-    ctx.get::<TranscriptSegments>()
-        .map(|t| t.0.clone())
-        .unwrap_or_default()
+    if let Some(TranscriptSegments(segments)) = ctx.get::<TranscriptSegments>() {
+        return segments.clone();
+    }
+    #[cfg(feature = "whisper")]
+    if let Some(transcript) = ctx.get::<crate::whisper::Transcript>() {
+        let segments = transcript.segments.iter();
+        return segments
+            .map(|s| (s.start_s, s.end_s, s.text.clone()))
+            .collect();
+    }
+    Vec::new()
 }
 
 #[async_trait]
