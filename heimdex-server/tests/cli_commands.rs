@@ -38,6 +38,7 @@ fn help_lists_the_subcommands_and_every_environment_variable() {
         "worker",
         "enqueue",
         "jobs",
+        "models",
         "HEIMDEX_WORKER_CONCURRENCY",
         "HEIMDEX_OWNER_ID",
         "DATABASE_URL",

@@ -40,19 +40,39 @@ impl Default for TranscriptionConfig {
     }
 }
 
+/// The model file: `$HEIMDEX_WHISPER_MODEL` when set, else `ggml-tiny.en.bin` in
+/// `$HEIMDEX_MODELS_DIR` when that is set, else [`DEFAULT_MODEL`] in the current directory or the
+/// nearest ancestor that has it (so a command run from a crate folder finds the workspace's
+/// copy), else [`DEFAULT_MODEL`] itself (missing: loading it then names the set-up script).
+pub fn default_model_path() -> PathBuf {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(model) = var("HEIMDEX_WHISPER_MODEL") {
+        return PathBuf::from(model);
+    }
+    if let Some(dir) = var("HEIMDEX_MODELS_DIR") {
+        return PathBuf::from(dir).join("ggml-tiny.en.bin");
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    cwd.ancestors()
+        .map(|dir| dir.join(DEFAULT_MODEL))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_MODEL))
+}
+
 impl TranscriptionConfig {
-    /// The defaults, with `HEIMDEX_WHISPER_MODEL` (model path), `HEIMDEX_WHISPER_LANGUAGE`
-    /// (`auto` or a code) and `HEIMDEX_WHISPER_THREADS` from the environment when set.
+    /// The defaults, with `HEIMDEX_WHISPER_LANGUAGE` (`auto` or a code) and
+    /// `HEIMDEX_WHISPER_THREADS` from the environment when set, and the model found as
+    /// [`default_model_path`] says.
     pub fn from_env() -> Self {
         let var = |name| {
             std::env::var(name)
                 .ok()
                 .filter(|v: &String| !v.trim().is_empty())
         };
-        let mut config = Self::default();
-        if let Some(model) = var("HEIMDEX_WHISPER_MODEL") {
-            config.model = PathBuf::from(model);
-        }
+        let mut config = Self {
+            model: default_model_path(),
+            ..Self::default()
+        };
         config.language = var("HEIMDEX_WHISPER_LANGUAGE")
             .map(|l| l.trim().to_lowercase())
             .filter(|l| l != "auto");

@@ -6,8 +6,9 @@
 //! - [`Transcription`] (`transcription`) picks the source's main audio stream, decodes it to
 //!   16 kHz mono with FFmpeg, runs Whisper on the blocking pool and leaves a [`Transcript`] in
 //!   the job's context; silence, music and videos without audio give an empty transcript.
-//!   The model comes from [`TranscriptionConfig`] (`HEIMDEX_WHISPER_MODEL`, default
-//!   `.heimdex/models/ggml-tiny.en.bin`, written by `scripts/setup-whisper`).
+//!   The model comes from [`TranscriptionConfig`] (`HEIMDEX_WHISPER_MODEL`, else
+//!   `ggml-tiny.en.bin` in `HEIMDEX_MODELS_DIR` or `.heimdex/models/`, written by
+//!   `scripts/setup-whisper`: see [`default_model_path`]).
 
 #[cfg(feature = "whisper")]
 mod audio;
@@ -26,7 +27,7 @@ mod transcript;
 mod transcription;
 
 #[cfg(feature = "whisper")]
-pub use config::{TranscriptionConfig, DEFAULT_MODEL};
+pub use config::{default_model_path, TranscriptionConfig, DEFAULT_MODEL};
 pub use convert::{import_whisper, Hparams, ImportError, ImportReport};
 #[cfg(feature = "whisper")]
 pub use transcript::{spoken_text, Segment, Transcript};

@@ -10,6 +10,12 @@ mod backfill;
 mod enqueue;
 mod jobs;
 mod migrate;
+mod models;
+mod pipeline;
+#[cfg(feature = "media")]
+mod process;
+#[cfg(feature = "media")]
+mod process_view;
 mod serve;
 mod token;
 mod ttl;
@@ -23,6 +29,9 @@ use heimdex_adapters::StoreConfig;
 pub use backfill::BackfillArgs;
 pub use enqueue::{EnqueueArgs, LOCAL_OWNER};
 pub use jobs::JobsCommand;
+pub use models::ModelsCommand;
+#[cfg(feature = "media")]
+pub use process::ProcessArgs;
 pub use serve::ServeArgs;
 pub use token::TokenArgs;
 pub use ttl::{parse_duration, parse_timer};
@@ -80,6 +89,12 @@ pub enum Command {
     /// List dead jobs or queue them again.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Model files the stages use (convert Whisper weights).
+    #[command(subcommand)]
+    Models(ModelsCommand),
+    /// Run the whole media pipeline on local files and show what each stage found and took.
+    #[cfg(feature = "media")]
+    Process(ProcessArgs),
 }
 
 /// Store selection, shared by every subcommand.
@@ -174,6 +189,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Worker(args) => worker::run(store, args).await,
         Command::Enqueue(args) => enqueue::run(store, args).await,
         Command::Jobs(command) => jobs::run(store, command).await,
+        Command::Models(command) => models::run(command),
+        #[cfg(feature = "media")]
+        Command::Process(args) => process::run(store, args).await,
     }
 }
 

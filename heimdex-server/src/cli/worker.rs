@@ -1,11 +1,9 @@
 //! `heimdex worker`: claims jobs from the configured store's queue and runs the built-in pipeline
 //! until SIGTERM or Ctrl-C, then drains (see `heimdex_adapters::worker`).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use heimdex_adapters::stages::builtin_pipeline;
 use heimdex_adapters::worker::{open_backend, termination, Worker, WorkerConfig};
 use heimdex_adapters::StoreConfig;
 use heimdex_core::queue::RetryPolicy;
@@ -34,7 +32,8 @@ pub struct WorkerArgs {
     /// Retries after a failed attempt before the job is dead.
     #[arg(long, env = "HEIMDEX_MAX_RETRIES", default_value_t = RetryPolicy::default().max_retries)]
     pub max_retries: u32,
-    /// Adds a `hold` stage that waits this long after `downloading` (drills and demos; e.g. 500ms).
+    /// Adds a `hold` stage that waits this long at the end of the pipeline (drills and demos; e.g.
+    /// 500ms).
     #[arg(long, env = "HEIMDEX_HOLD", value_parser = parse_timer)]
     pub hold: Option<Duration>,
     /// The worker's name in logs and on claimed jobs [default: host-pid].
@@ -66,7 +65,7 @@ pub(crate) async fn run(store: StoreConfig, args: WorkerArgs) -> Result<(), CliE
         ..RetryPolicy::default()
     };
     let backend = open_backend(&store, policy).await?;
-    let pipeline = Arc::new(builtin_pipeline(args.hold.unwrap_or_default()));
+    let pipeline = super::pipeline::worker(backend.store.clone(), args.hold.unwrap_or_default())?;
     let mut worker = Worker::new(
         backend.queue.clone(),
         pipeline,

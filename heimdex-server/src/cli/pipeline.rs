@@ -1,0 +1,62 @@
+//! The pipelines the commands run, from the stages this build has (cargo features).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use heimdex_core::{Pipeline, Store};
+
+use super::CliError;
+
+/// The worker's pipeline without the `media` feature: the built-in `downloading` check, then a
+/// `hold` stage when `hold` is not zero.
+#[cfg(not(feature = "media"))]
+pub(crate) fn worker(
+    _store: Arc<dyn Store>,
+    hold: Duration,
+) -> Result<Arc<dyn Pipeline>, CliError> {
+    Ok(Arc::new(heimdex_adapters::stages::builtin_pipeline(hold)))
+}
+
+/// The worker's pipeline with the `media` feature: every media stage (see [`media`]), then a
+/// `hold` stage when `hold` is not zero.
+#[cfg(feature = "media")]
+pub(crate) fn worker(store: Arc<dyn Store>, hold: Duration) -> Result<Arc<dyn Pipeline>, CliError> {
+    let mut pipeline = media_stages(store)?;
+    if !hold.is_zero() {
+        pipeline = pipeline.stage(Arc::new(heimdex_adapters::stages::Hold::new(hold)));
+    }
+    Ok(Arc::new(pipeline))
+}
+
+/// `heimdex process`'s pipeline: every media stage this build has.
+#[cfg(feature = "media")]
+pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError> {
+    Ok(Arc::new(media_stages(store)?))
+}
+
+/// `downloading`, `metadata`, `scene_detection`, `transcription` (feature `whisper`),
+/// `scene_processing` (feature `embeddings`), then `indexing` into `store`.
+#[cfg(feature = "media")]
+fn media_stages(store: Arc<dyn Store>) -> Result<heimdex_core::SequentialPipeline, CliError> {
+    use heimdex_adapters::media::{Metadata, SceneDetection};
+    use heimdex_adapters::stages::{Indexing, LocalSource};
+    let pipeline = heimdex_core::SequentialPipeline::new()
+        .stage(Arc::new(LocalSource))
+        .stage(Arc::new(Metadata::new(store.clone())))
+        .stage(Arc::new(SceneDetection::default()));
+    #[cfg(feature = "whisper")]
+    let pipeline = {
+        use heimdex_adapters::whisper::{Transcription, TranscriptionConfig};
+        pipeline.stage(Arc::new(
+            Transcription::new(TranscriptionConfig::from_env()),
+        ))
+    };
+    #[cfg(feature = "embeddings")]
+    let pipeline = {
+        use heimdex_adapters::embeddings::{SceneProcessing, TextEmbedder};
+        let embedder = TextEmbedder::load_default()
+            .map_err(|err| CliError::Config(format!("scene_processing: {err}")))?;
+        pipeline.stage(Arc::new(SceneProcessing::new(embedder)))
+    };
+    Ok(pipeline.stage(Arc::new(Indexing::new(store))))
+}

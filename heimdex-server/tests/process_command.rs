@@ -1,0 +1,129 @@
+//! `heimdex process` on real media made here with the ffmpeg CLI: a two-shot clip is described
+//! (metadata, the cut, every stage's time, RTF) and its scenes stored; a file that is not media
+//! fails at `metadata` with a clear message while the good file still gets its answer.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn scratch() -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("heimdex-process-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// 2 s of test pattern, then 2 s of red (a hard cut at 2.0 s), with 4 s of tone.
+fn two_shot_clip(dir: &Path) -> Option<PathBuf> {
+    let out = dir.join("two-shots.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-y"])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=2:size=320x240:rate=25",
+        ])
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:duration=2:size=320x240:rate=25",
+        ])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=4"])
+        .args(["-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]"])
+        .args([
+            "-map", "[v]", "-map", "2:a", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+        ])
+        .args(["-c:a", "aac", "-shortest"])
+        .arg(&out)
+        .status();
+    match status {
+        Ok(s) if s.success() => Some(out),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("the ffmpeg CLI is needed: scripts/setup-media")
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_good_one() {
+    let dir = scratch();
+    let Some(clip) = two_shot_clip(&dir) else {
+        eprintln!("skipped: no ffmpeg CLI (scripts/setup-media installs it)");
+        return;
+    };
+    let junk = dir.join("junk.mp4");
+    std::fs::write(&junk, [7u8; 4096]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_heimdex"))
+        .args(["process", "--json"])
+        .arg(&clip)
+        .arg(&junk)
+        .env_remove("DATABASE_URL")
+        .env("HEIMDEX_DB_PATH", dir.join("store.db"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "one file failed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 of 2 files failed"), "{stderr}");
+    let results: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (good, bad) = (&results[0], &results[1]);
+
+    assert_eq!(good["outcome"], "succeeded", "{good:#}");
+    let metadata = &good["metadata"];
+    assert!((metadata["duration_s"].as_f64().unwrap() - 4.0).abs() < 0.05);
+    assert_eq!(
+        (metadata["width"].as_u64(), metadata["height"].as_u64()),
+        (Some(320), Some(240))
+    );
+    assert_eq!(metadata["frame_rate"].as_f64(), Some(25.0));
+    assert_eq!(metadata["video_codec"], "h264");
+    assert_eq!(metadata["audio_streams"][0]["codec"], "aac");
+    let stages: Vec<&str> = good["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    let mut expected = vec!["downloading", "metadata", "scene_detection"];
+    if cfg!(feature = "whisper") {
+        expected.push("transcription");
+    }
+    if cfg!(feature = "embeddings") {
+        expected.push("scene_processing");
+    }
+    expected.push("indexing");
+    assert_eq!(stages, expected, "the stages this build has, in order");
+    assert!(good["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["outcome"] == "ok"));
+    let scenes = good["scenes"].as_array().unwrap();
+    assert_eq!(scenes.len(), 2, "{scenes:?}");
+    assert!(
+        (scenes[1]["start_s"].as_f64().unwrap() - 2.0).abs() <= 0.04,
+        "cut within a frame"
+    );
+    let rtf = good["rtf"].as_f64().unwrap();
+    let processing_s = good["processing_ms"].as_f64().unwrap() / 1000.0;
+    let duration = metadata["duration_s"].as_f64().unwrap();
+    assert!(
+        (rtf - processing_s / duration).abs() < 1e-9,
+        "rtf is the row's ratio"
+    );
+
+    assert_eq!(bad["outcome"], "failed");
+    assert_eq!(bad["failure"]["stage"], "metadata");
+    assert_eq!(bad["failure"]["kind"], "input");
+    assert!(
+        bad["failure"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("junk.mp4"),
+        "{bad:#}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
