@@ -32,6 +32,9 @@ impl Scratch {
             .env_remove("DATABASE_URL")
             .env_remove("HEIMDEX_OWNER_ID")
             .env("HEIMDEX_DB_PATH", self.0.join("store.db"))
+            // The sources here are not video: only the `downloading` check runs, whatever
+            // stage features this build has.
+            .env("HEIMDEX_PIPELINE", "basic")
             .env("RUST_LOG", "info");
         cmd
     }
@@ -191,6 +194,7 @@ fn bad_worker_enqueue_and_jobs_arguments_are_refused_clearly() {
         &["worker", "--time-limit", "soon"],
         &["worker", "--lease", "0ms"],
         &["worker", "--hold", "-1s"],
+        &["worker", "--pipeline", "fancy"],
         &["enqueue"],
         &["enqueue", "--owner", "not-a-uuid", &file],
         &["jobs"],

@@ -35,7 +35,7 @@ pub use process::ProcessArgs;
 pub use serve::ServeArgs;
 pub use token::TokenArgs;
 pub use ttl::{parse_duration, parse_timer};
-pub use worker::WorkerArgs;
+pub use worker::{PipelineChoice, WorkerArgs};
 
 use crate::auth::{AdminList, AuthConfig, JwtKeys, KeyError, Secret};
 use crate::server::ServeError;
@@ -48,7 +48,11 @@ Environment:
   HEIMDEX_CORS_ORIGINS         serve: comma-separated browser origins allowed to call the API, or *
   HEIMDEX_WORKER_CONCURRENCY   worker: jobs at once [default: 1] (also HEIMDEX_JOB_TIME_LIMIT,
                                HEIMDEX_LEASE, HEIMDEX_SHUTDOWN_GRACE, HEIMDEX_POLL_INTERVAL,
-                               HEIMDEX_MAX_RETRIES, HEIMDEX_HOLD, HEIMDEX_WORKER_ID)
+                               HEIMDEX_MAX_RETRIES, HEIMDEX_HOLD, HEIMDEX_WORKER_ID,
+                               HEIMDEX_PIPELINE)
+  HEIMDEX_MODELS_DIR           models folder [default: .heimdex/models] (also
+                               HEIMDEX_WHISPER_MODEL, HEIMDEX_WHISPER_LANGUAGE,
+                               HEIMDEX_WHISPER_THREADS)
   HEIMDEX_OWNER_ID             enqueue: owner of the new videos [default: a local user]
   HEIMDEX_JWT_SECRET           HS256 secret tokens are signed with (Supabase's JWT secret)
   HEIMDEX_JWT_PUBLIC_KEY_FILE  PEM public key for RS256 (RSA) or ES256 (P-256) tokens

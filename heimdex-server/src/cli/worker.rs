@@ -1,9 +1,11 @@
-//! `heimdex worker`: claims jobs from the configured store's queue and runs the built-in pipeline
-//! until SIGTERM or Ctrl-C, then drains (see `heimdex_adapters::worker`).
+//! `heimdex worker`: claims jobs from the configured store's queue and runs the pipeline this build
+//! has (or `--pipeline basic`) until SIGTERM or Ctrl-C, then drains (see `heimdex_adapters::worker`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
+use heimdex_adapters::stages::builtin_pipeline;
 use heimdex_adapters::worker::{open_backend, termination, Worker, WorkerConfig};
 use heimdex_adapters::StoreConfig;
 use heimdex_core::queue::RetryPolicy;
@@ -39,6 +41,20 @@ pub struct WorkerArgs {
     /// The worker's name in logs and on claimed jobs [default: host-pid].
     #[arg(long, env = "HEIMDEX_WORKER_ID")]
     pub id: Option<String>,
+    /// Which stages run: `full` (every stage this build has: the media stages with the `media`,
+    /// `whisper` and `embeddings` features) or `basic` (only the `downloading` check, for drills
+    /// on files that are not video).
+    #[arg(long, env = "HEIMDEX_PIPELINE", value_enum, default_value_t = PipelineChoice::Full)]
+    pub pipeline: PipelineChoice,
+}
+
+/// The stages `heimdex worker` runs (`--pipeline`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PipelineChoice {
+    /// Every stage this build has.
+    Full,
+    /// Only `downloading` (and `hold` with `--hold`).
+    Basic,
 }
 
 impl WorkerArgs {
@@ -65,7 +81,11 @@ pub(crate) async fn run(store: StoreConfig, args: WorkerArgs) -> Result<(), CliE
         ..RetryPolicy::default()
     };
     let backend = open_backend(&store, policy).await?;
-    let pipeline = super::pipeline::worker(backend.store.clone(), args.hold.unwrap_or_default())?;
+    let hold = args.hold.unwrap_or_default();
+    let pipeline = match args.pipeline {
+        PipelineChoice::Full => super::pipeline::worker(backend.store.clone(), hold)?,
+        PipelineChoice::Basic => Arc::new(builtin_pipeline(hold)),
+    };
     let mut worker = Worker::new(
         backend.queue.clone(),
         pipeline,

@@ -45,6 +45,9 @@ impl Heimdex {
             }
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        // The jobs' sources are not video: only the `downloading` check (and `--hold`) runs,
+        // whatever stage features this build has.
+        cmd.env("HEIMDEX_PIPELINE", "basic");
         cmd
     }
 
