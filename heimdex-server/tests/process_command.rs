@@ -1,6 +1,7 @@
 //! `heimdex process` on real media made here with the ffmpeg CLI: a two-shot clip is described
-//! (metadata, the cut, every stage's time, RTF) and its scenes stored; a file that is not media
-//! fails at `metadata` with a clear message while the good file still gets its answer.
+//! (metadata, the cut, every stage's time, RTF) and its scenes stored with their JPEG keyframes
+//! and quality; a file that is not media fails at `metadata` with a clear message while the good
+//! file still gets its answer.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,6 +64,7 @@ fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_goo
         .arg(&junk)
         .env_remove("DATABASE_URL")
         .env("HEIMDEX_DB_PATH", dir.join("store.db"))
+        .env("HEIMDEX_KEYFRAMES_DIR", dir.join("keyframes"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "one file failed");
@@ -91,10 +93,7 @@ fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_goo
     if cfg!(feature = "whisper") {
         expected.push("transcription");
     }
-    if cfg!(feature = "embeddings") {
-        expected.push("scene_processing");
-    }
-    expected.push("indexing");
+    expected.extend(["scene_processing", "indexing"]);
     assert_eq!(stages, expected, "the stages this build has, in order");
     assert!(good["stages"]
         .as_array()
@@ -106,6 +105,30 @@ fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_goo
     assert!(
         (scenes[1]["start_s"].as_f64().unwrap() - 2.0).abs() <= 0.04,
         "cut within a frame"
+    );
+    for scene in scenes {
+        let keyframes = scene["keyframes"].as_array().unwrap();
+        assert!((1..=3).contains(&keyframes.len()), "{scene:#}");
+        for file in keyframes {
+            let file = Path::new(file.as_str().unwrap());
+            assert!(
+                file.starts_with(dir.join("keyframes")),
+                "{}",
+                file.display()
+            );
+            let bytes = std::fs::read(file).unwrap();
+            assert!(
+                bytes.starts_with(&[0xFF, 0xD8]),
+                "{} is a JPEG",
+                file.display()
+            );
+        }
+        let quality = scene["quality"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&quality), "{scene:#}");
+    }
+    assert!(
+        scenes[0]["quality"].as_f64() > scenes[1]["quality"].as_f64(),
+        "the test pattern is sharper than flat red: {scenes:#?}"
     );
     let rtf = good["rtf"].as_f64().unwrap();
     let processing_s = good["processing_ms"].as_f64().unwrap() / 1000.0;

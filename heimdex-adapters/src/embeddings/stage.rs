@@ -1,4 +1,5 @@
-//! [`SceneProcessing`]: the `scene_processing` stage (its transcript and embedding part).
+//! [`SceneProcessing`]: the `scene_processing` stage (its transcript and embedding part, and with
+//! the `media` feature its keyframe part).
 
 use async_trait::async_trait;
 use heimdex_core::{
@@ -9,24 +10,40 @@ use super::embedder::TextEmbedder;
 use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
 
 /// Runs as `scene_processing`: gives every scene its transcript slice and that slice's text
-/// embedding, and leaves the scenes as [`IndexedScenes`] for `indexing`.
+/// embedding, and leaves the scenes as [`IndexedScenes`] for `indexing`. With a keyframe part
+/// ([`SceneProcessing::with_keyframes`], feature `media`) it first gives every scene its
+/// keyframes and frame quality, as `media::SceneFrames` does in builds without embeddings.
 ///
 /// The scenes are the [`IndexedScenes`] already in the job's context (so another part of scene
-/// processing, e.g. keyframes, may have filled them first), else, with the `media` feature, the
-/// `media::Scenes` of `scene_detection`. The transcript is the context's [`TranscriptSegments`],
-/// else, with the `whisper` feature, the `whisper::Transcript` of `transcription`; without one
-/// every scene gets an empty transcript and no embedding. Keyframes and quality are not computed
-/// here. Failures: `internal` when there are no scenes (the pipeline lacks scene detection) or
-/// the model fails while running.
+/// processing may have filled them first), else, with the `media` feature, the `media::Scenes`
+/// of `scene_detection`. The transcript is the context's [`TranscriptSegments`], else, with the
+/// `whisper` feature, the `whisper::Transcript` of `transcription`; without one every scene gets
+/// an empty transcript and no embedding. Without a keyframe part, keyframes and quality are left
+/// as they are. Failures: `internal` when there are no scenes (the pipeline lacks scene
+/// detection) or the model fails while running; those of `media::KeyframeExtractor`.
 #[derive(Clone, Debug)]
 pub struct SceneProcessing {
     embedder: TextEmbedder,
+    #[cfg(feature = "media")]
+    keyframes: Option<crate::media::KeyframeExtractor>,
 }
 
 impl SceneProcessing {
     /// The stage, embedding with `embedder` (load it once: [`TextEmbedder::load_default`]).
     pub fn new(embedder: TextEmbedder) -> Self {
-        Self { embedder }
+        Self {
+            embedder,
+            #[cfg(feature = "media")]
+            keyframes: None,
+        }
+    }
+
+    /// The stage taking each scene's keyframes and frame quality with `frames` before the
+    /// transcript and embedding part.
+    #[cfg(feature = "media")]
+    pub fn with_keyframes(mut self, frames: crate::media::KeyframeExtractor) -> Self {
+        self.keyframes = Some(frames);
+        self
     }
 }
 
@@ -75,6 +92,10 @@ impl Stage for SceneProcessing {
                 "no scenes to process: the pipeline has no scene detection stage",
             ));
         };
+        #[cfg(feature = "media")]
+        if let Some(frames) = &self.keyframes {
+            scenes = frames.fill(ctx, scenes).await?;
+        }
         let segments = segments_from(ctx);
         embed_scenes(&self.embedder, &mut scenes, &segments).await?;
         ctx.insert(IndexedScenes(scenes));

@@ -25,10 +25,16 @@ mod decode;
 mod error;
 mod facts;
 mod frames;
+mod grab;
+mod jpeg;
+mod keyframe_extractor;
+mod keyframes;
 mod metadata;
 mod probe;
+mod quality;
 mod scene;
 mod scene_detection;
+mod scene_frames;
 mod score;
 
 use std::sync::Arc;
@@ -38,9 +44,16 @@ use heimdex_core::{Catalog, SequentialPipeline};
 
 pub use config::SceneDetectionConfig;
 pub use facts::{AudioStream, MediaFacts};
+pub use keyframe_extractor::{Keyframe, KeyframeExtractor, SceneKeyframes};
+pub use keyframes::{
+    keyframe_count, keyframe_name, keyframe_times, KeyframeConfig, DEFAULT_KEYFRAMES_DIR,
+    KEYFRAMES_DIR_ENV,
+};
 pub use metadata::Metadata;
+pub use quality::{FrameQuality, FULL_SHARPNESS, MIN_BRIGHTNESS, MIN_SHARPNESS};
 pub use scene::{Scene, Scenes};
 pub use scene_detection::{decode_only, detect_scenes, Detected, SceneDetection};
+pub use scene_frames::SceneFrames;
 
 use crate::stages::{Hold, LocalSource};
 

@@ -35,7 +35,9 @@ pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError
 }
 
 /// `downloading`, `metadata`, `scene_detection`, `transcription` (feature `whisper`),
-/// `scene_processing` (feature `embeddings`), then `indexing` into `store`.
+/// `scene_processing`, then `indexing` into `store`. `scene_processing` takes each scene's
+/// keyframes and frame quality (JPEG files under `HEIMDEX_KEYFRAMES_DIR`, default
+/// `.heimdex/keyframes`), and with the `embeddings` feature its transcript slice and embedding.
 #[cfg(feature = "media")]
 fn media_stages(store: Arc<dyn Store>) -> Result<heimdex_core::SequentialPipeline, CliError> {
     use heimdex_adapters::media::{Metadata, SceneDetection};
@@ -51,12 +53,19 @@ fn media_stages(store: Arc<dyn Store>) -> Result<heimdex_core::SequentialPipelin
             Transcription::new(TranscriptionConfig::from_env()),
         ))
     };
+    let keyframes = heimdex_adapters::media::KeyframeExtractor::from_env();
     #[cfg(feature = "embeddings")]
     let pipeline = {
         use heimdex_adapters::embeddings::{SceneProcessing, TextEmbedder};
         let embedder = TextEmbedder::load_default()
             .map_err(|err| CliError::Config(format!("scene_processing: {err}")))?;
-        pipeline.stage(Arc::new(SceneProcessing::new(embedder)))
+        pipeline.stage(Arc::new(
+            SceneProcessing::new(embedder).with_keyframes(keyframes),
+        ))
     };
+    #[cfg(not(feature = "embeddings"))]
+    let pipeline = pipeline.stage(Arc::new(heimdex_adapters::media::SceneFrames::new(
+        keyframes,
+    )));
     Ok(pipeline.stage(Arc::new(Indexing::new(store))))
 }

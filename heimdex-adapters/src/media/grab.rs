@@ -1,0 +1,194 @@
+//! [`FrameGrabber`]: the first frame at or after a time, from a video opened once (blocking code).
+
+use std::path::{Path, PathBuf};
+
+use ffmpeg::format::context::Input;
+use ffmpeg::{codec, decoder, frame, threading, Packet};
+use ffmpeg_next as ffmpeg;
+use heimdex_core::{FailureKind, StageError};
+
+use super::blocking::StopFlag;
+use super::decode::clock;
+use super::error::decode_error;
+use super::probe;
+
+/// A target this far (seconds) past the last decoded frame is reached by decoding on, not by
+/// seeking: cheaper than going back to a keyframe and decoding from there.
+const DECODE_ON_S: f64 = 2.0;
+/// Slack for "at or after": a frame a rounding error before the target counts as at it.
+const AT_S: f64 = 1e-6;
+
+/// An opened video stream that hands out frames by presentation time.
+pub(crate) struct FrameGrabber {
+    input: Input,
+    index: usize,
+    decoder: decoder::Video,
+    time_base: f64,
+    start: i64,
+    path: PathBuf,
+    /// Time of the last frame decoded since the last seek (none right after a seek).
+    position: Option<f64>,
+    /// The decoder has been sent end of input.
+    draining: bool,
+    frame: frame::Video,
+    previous: frame::Video,
+    packet: Packet,
+}
+
+impl FrameGrabber {
+    /// Opens `path` and the decoder of its video stream. Fails as opening for `metadata` does
+    /// (`input` when missing or not media, `io` when the system refuses to read it).
+    pub(crate) fn open(path: &Path) -> Result<Self, StageError> {
+        let input = probe::open(path)?;
+        let index = probe::video_stream(&input)
+            .ok_or_else(|| {
+                StageError::new(
+                    FailureKind::Input,
+                    format!("source {} has no video stream", path.display()),
+                )
+            })?
+            .index();
+        let (time_base, start) = clock(&input, index).unwrap_or((0.0, 0));
+        let parameters = input.stream(index).expect("found above").parameters();
+        let mut context = codec::Context::from_parameters(parameters)
+            .map_err(|err| decode_error(path, "reading the video codec parameters", err))?;
+        context.set_threading(threading::Config {
+            kind: threading::Type::Frame,
+            count: 0,
+            ..Default::default()
+        });
+        let decoder = context
+            .decoder()
+            .video()
+            .map_err(|err| decode_error(path, "opening the video decoder", err))?;
+        Ok(Self {
+            input,
+            index,
+            decoder,
+            time_base,
+            start,
+            path: path.to_owned(),
+            position: None,
+            draining: false,
+            frame: frame::Video::empty(),
+            previous: frame::Video::empty(),
+            packet: Packet::empty(),
+        })
+    }
+
+    /// The first frame whose presentation time (seconds from the stream's start) is at or after
+    /// `t`, with that time; the video's last frame when `t` is past it. A frame without a
+    /// timestamp counts as at `t`. Fails as `input` when no frame decodes near `t`.
+    pub(crate) fn grab(
+        &mut self,
+        t: f64,
+        stop: &StopFlag,
+    ) -> Result<(&frame::Video, f64), StageError> {
+        let decode_on =
+            !self.draining && matches!(self.position, Some(p) if p < t && t - p <= DECODE_ON_S);
+        if !decode_on || !self.decode_to(t, stop)? {
+            self.seek(t)?;
+            if !self.decode_to(t, stop)? {
+                return Err(StageError::new(
+                    FailureKind::Input,
+                    format!(
+                        "no video frame of {} decodes near {t:.3} s: truncated or corrupt",
+                        self.path.display()
+                    ),
+                ));
+            }
+        }
+        Ok(self
+            .position
+            .map(|time| (&self.frame, time))
+            .expect("decoded"))
+    }
+
+    /// Decodes on until a frame at or after `t` is in `self.frame` (true), or the input ends: then
+    /// the last frame decoded, if this call decoded any, is moved there (true), else false.
+    fn decode_to(&mut self, t: f64, stop: &StopFlag) -> Result<bool, StageError> {
+        let mut before = false;
+        loop {
+            if stop.is_set() {
+                return Err(StopFlag::stopped("keyframes"));
+            }
+            match self.decoder.receive_frame(&mut self.frame) {
+                Ok(()) => {
+                    let time = self.time_of(&self.frame).unwrap_or(t);
+                    self.position = Some(time);
+                    if time >= t - AT_S {
+                        return Ok(true);
+                    }
+                    std::mem::swap(&mut self.frame, &mut self.previous);
+                    before = true;
+                    continue;
+                }
+                Err(ffmpeg::Error::Eof) => return Ok(self.end(before)),
+                // Wants more input; or a frame the decoder rejected, skipped as the CLI does.
+                Err(_) if self.draining => return Ok(self.end(before)),
+                Err(_) => {}
+            }
+            match self.packet.read(&mut self.input) {
+                Ok(()) if self.packet.stream() != self.index => {}
+                // A packet the decoder rejects is skipped, as the ffmpeg CLI does.
+                Ok(()) => drop(self.decoder.send_packet(&self.packet)),
+                Err(ffmpeg::Error::Eof) => {
+                    // An error here only means the decoder was already drained.
+                    let _ = self.decoder.send_eof();
+                    self.draining = true;
+                }
+                Err(ffmpeg::Error::InvalidData) => {}
+                Err(err) => {
+                    let kind = match err {
+                        ffmpeg::Error::Other { .. } => FailureKind::Io,
+                        _ => FailureKind::Input,
+                    };
+                    let shown = self.path.display();
+                    return Err(StageError::new(
+                        kind,
+                        format!(
+                            "reading {shown} near {t:.3} s failed (truncated or unreadable): {err}"
+                        ),
+                    )
+                    .with_source(err));
+                }
+            }
+        }
+    }
+
+    /// At the end of input: the last frame decoded before the target, when there is one.
+    fn end(&mut self, decoded_before: bool) -> bool {
+        if decoded_before {
+            std::mem::swap(&mut self.frame, &mut self.previous);
+        }
+        decoded_before
+    }
+
+    /// Seeks to the last keyframe at or before `t` (the first one when none is) and resets the
+    /// decoder.
+    fn seek(&mut self, t: f64) -> Result<(), StageError> {
+        let stream_start = self.start as f64 * self.time_base;
+        let target = ((t.max(0.0) + stream_start) * 1e6).floor() as i64;
+        let seeked = self
+            .input
+            .seek(target, ..target)
+            .or_else(|_| self.input.seek(target, ..));
+        seeked.map_err(|err| {
+            StageError::new(
+                FailureKind::Input,
+                format!("cannot seek to {t:.3} s in {}: {err}", self.path.display()),
+            )
+            .with_source(err)
+        })?;
+        self.decoder.flush();
+        self.position = None;
+        self.draining = false;
+        Ok(())
+    }
+
+    /// The frame's presentation time in seconds from the stream's start.
+    fn time_of(&self, frame: &frame::Video) -> Option<f64> {
+        let ts = frame.timestamp()?;
+        Some((ts - self.start) as f64 * self.time_base)
+    }
+}

@@ -1,0 +1,227 @@
+//! [`KeyframeExtractor`]: takes each scene's keyframes, writes them as JPEG and scores them.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use ffmpeg::format::Pixel;
+use ffmpeg::frame;
+use ffmpeg::software::scaling::{self, Flags};
+use ffmpeg_next as ffmpeg;
+use heimdex_core::{FailureKind, JobContext, SceneRecord, StageError, VideoId};
+use serde::Serialize;
+
+use super::blocking::{run_blocking, StopFlag};
+use super::grab::FrameGrabber;
+use super::jpeg::{JpegEncoder, JPEG_PIXEL};
+use super::keyframes::{is_keyframe_file, keyframe_name, keyframe_times, KeyframeConfig};
+use super::metadata::source_path;
+use super::quality::FrameQuality;
+
+/// One keyframe written to disk.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Keyframe {
+    /// The JPEG file.
+    pub path: PathBuf,
+    /// When it was wanted (seconds from the start of the video).
+    pub target_s: f64,
+    /// The presentation time of the frame taken: the first at or after `target_s` (the video's
+    /// last frame when `target_s` is past it).
+    pub time_s: f64,
+    /// Its brightness, sharpness and score, measured on the decoded frame's full-range luma.
+    pub quality: FrameQuality,
+}
+
+/// The keyframes of one scene, in time order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SceneKeyframes {
+    /// The scene's index.
+    pub index: u32,
+    /// Its keyframes, earliest first.
+    pub frames: Vec<Keyframe>,
+}
+
+impl SceneKeyframes {
+    /// The keyframes best first (highest score; equal scores in time order).
+    pub fn ranked(&self) -> Vec<&Keyframe> {
+        let mut ranked: Vec<&Keyframe> = self.frames.iter().collect();
+        ranked.sort_by(|a, b| b.quality.score.total_cmp(&a.quality.score));
+        ranked
+    }
+
+    /// Sets `scene`'s `keyframes` to the paths best first and its `quality` to the best score.
+    pub fn apply_to(&self, scene: &mut SceneRecord) {
+        let ranked = self.ranked();
+        scene.quality = ranked.first().map(|k| k.quality.score);
+        scene.keyframes = ranked
+            .iter()
+            .map(|k| k.path.to_string_lossy().into_owned())
+            .collect();
+    }
+}
+
+/// The keyframe part of `scene_processing`: for each scene, 1 to 3 evenly spaced frames
+/// ([`keyframe_times`]), each the first decoded frame at or after its time, written as JPEG by
+/// FFmpeg's `mjpeg` encoder at quantiser 2 (as `ffmpeg -ss t -i video -vframes 1 -q:v 2`), and
+/// scored by [`FrameQuality`]. The video is opened once; targets a short way ahead are reached by
+/// decoding on, others by seeking to the keyframe before them.
+///
+/// Failures: `input` when the source is missing, not media or yields no frame near a target;
+/// `io` when the system refuses to read it or the JPEG files cannot be written; `cancelled`
+/// when the stage is dropped.
+#[derive(Clone, Debug, Default)]
+pub struct KeyframeExtractor {
+    config: KeyframeConfig,
+}
+
+impl KeyframeExtractor {
+    /// The extractor with `config`.
+    pub fn new(config: KeyframeConfig) -> Self {
+        Self { config }
+    }
+
+    /// The extractor with [`KeyframeConfig::from_env`].
+    pub fn from_env() -> Self {
+        Self::new(KeyframeConfig::from_env())
+    }
+
+    /// Its configuration.
+    pub fn config(&self) -> &KeyframeConfig {
+        &self.config
+    }
+
+    /// Takes the keyframes of `scenes` from the video at `source` into
+    /// [`KeyframeConfig::dir_for`] `video`, replacing the keyframe files already there
+    /// (blocking: call it from a blocking thread). One entry per scene, in order.
+    pub fn extract(
+        &self,
+        source: &Path,
+        video: VideoId,
+        scenes: &[SceneRecord],
+    ) -> Result<Vec<SceneKeyframes>, StageError> {
+        self.extract_until(source, video, scenes, &StopFlag::default())
+    }
+
+    /// Fills `scenes`' `keyframes` (best first) and `quality` (the best frame's score) from the
+    /// job's source (`downloading`'s file, else the job's source path), on the blocking pool.
+    pub async fn fill(
+        &self,
+        ctx: &JobContext,
+        mut scenes: Vec<SceneRecord>,
+    ) -> Result<Vec<SceneRecord>, StageError> {
+        let (source, video, this) = (source_path(ctx), ctx.job.video, self.clone());
+        run_blocking("scene_processing", move |stop| {
+            let found = this.extract_until(&source, video, &scenes, stop)?;
+            for (scene, frames) in scenes.iter_mut().zip(&found) {
+                frames.apply_to(scene);
+            }
+            Ok(scenes)
+        })
+        .await
+    }
+
+    fn extract_until(
+        &self,
+        source: &Path,
+        video: VideoId,
+        scenes: &[SceneRecord],
+        stop: &StopFlag,
+    ) -> Result<Vec<SceneKeyframes>, StageError> {
+        let mut grabber = FrameGrabber::open(source).map_err(|mut err| {
+            err.message = format!("cannot take keyframes: {}", err.message);
+            err
+        })?;
+        let dir = self.config.dir_for(video);
+        std::fs::create_dir_all(&dir).map_err(|err| io_error("create the folder", &dir, err))?;
+        let mut jpeg = Jpeg::new(self.config.jpeg_qscale);
+        let mut written = HashSet::new();
+        let mut out = Vec::with_capacity(scenes.len());
+        for scene in scenes {
+            let times = keyframe_times(scene.start_s, scene.end_s, self.config.max_per_scene);
+            let mut frames = Vec::with_capacity(times.len());
+            for (k, target_s) in times.into_iter().enumerate() {
+                let (decoded, time_s) = grabber.grab(target_s, stop)?;
+                let path = dir.join(keyframe_name(scene.index, k));
+                let quality = jpeg.write(decoded, &path)?;
+                written.insert(path.clone());
+                frames.push(Keyframe {
+                    path,
+                    target_s,
+                    time_s,
+                    quality,
+                });
+            }
+            out.push(SceneKeyframes {
+                index: scene.index,
+                frames,
+            });
+        }
+        remove_stale(&dir, &written)?;
+        Ok(out)
+    }
+}
+
+/// Converts decoded frames to full-range 4:2:0, measures them and writes them as JPEG.
+struct Jpeg {
+    converter: Option<(scaling::Context, (Pixel, u32, u32))>,
+    yuv: frame::Video,
+    encoder: JpegEncoder,
+}
+
+impl Jpeg {
+    fn new(qscale: u8) -> Self {
+        Self {
+            converter: None,
+            yuv: frame::Video::empty(),
+            encoder: JpegEncoder::new(qscale),
+        }
+    }
+
+    /// Writes `decoded` to `path` (through a `.part` file renamed into place) and returns its
+    /// quality, measured on the luma plane: full-range BT.601 luma is the gray OpenCV computes.
+    fn write(&mut self, decoded: &frame::Video, path: &Path) -> Result<FrameQuality, StageError> {
+        let key = (decoded.format(), decoded.width(), decoded.height());
+        if self.converter.as_ref().map(|(_, k)| *k) != Some(key) {
+            let (format, w, h) = key;
+            let context = scaling::Context::get(format, w, h, JPEG_PIXEL, w, h, Flags::BICUBIC)
+                .map_err(|err| {
+                    let what = format!("cannot convert {format:?} {w}x{h} frames to JPEG's");
+                    StageError::new(FailureKind::Decode, format!("{what}: {err}")).with_source(err)
+                })?;
+            self.converter = Some((context, key));
+        }
+        let (converter, _) = self.converter.as_mut().expect("set above");
+        converter.run(decoded, &mut self.yuv).map_err(|err| {
+            let message = format!("converting a keyframe failed: {err}");
+            StageError::new(FailureKind::Decode, message).with_source(err)
+        })?;
+        let (w, h) = (self.yuv.width() as usize, self.yuv.height() as usize);
+        let quality = FrameQuality::measure(self.yuv.data(0), w, h, self.yuv.stride(0));
+        let bytes = self.encoder.encode(&mut self.yuv)?;
+        let part = path.with_extension("jpg.part");
+        std::fs::write(&part, bytes)
+            .and_then(|()| std::fs::rename(&part, path))
+            .map_err(|err| io_error("write the keyframe", path, err))?;
+        Ok(quality)
+    }
+}
+
+/// Removes the keyframe files in `dir` this run did not write (an earlier run's extra scenes).
+fn remove_stale(dir: &Path, written: &HashSet<PathBuf>) -> Result<(), StageError> {
+    let entries = std::fs::read_dir(dir).map_err(|err| io_error("list", dir, err))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if is_keyframe_file(Path::new(&entry.file_name())) && !written.contains(&path) {
+            std::fs::remove_file(&path)
+                .map_err(|err| io_error("remove the stale keyframe", &path, err))?;
+        }
+    }
+    Ok(())
+}
+
+fn io_error(what: &str, path: &Path, err: std::io::Error) -> StageError {
+    StageError::new(
+        FailureKind::Io,
+        format!("keyframes: cannot {what} {}: {err}", path.display()),
+    )
+    .with_source(err)
+}
