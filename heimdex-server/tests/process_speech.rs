@@ -96,6 +96,7 @@ fn every_stage_runs_and_each_scene_gets_its_transcript_slice_and_embedding() {
         .arg(&clip)
         .env_remove("DATABASE_URL")
         .env("HEIMDEX_DB_PATH", dir.join("store.db"))
+        .env("HEIMDEX_KEYFRAMES_DIR", dir.join("keyframes"))
         .env("HEIMDEX_WHISPER_THREADS", "2")
         .output()
         .unwrap();
