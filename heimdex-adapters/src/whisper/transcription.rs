@@ -174,7 +174,13 @@ fn run_whisper(
                 .to_str_lossy()
                 .map_err(|err| failed("reading text", err))?,
         );
-        if text.is_empty() || no_speech_prob > config.no_speech_threshold {
+        // Whisper's own rule: a window is silence only when the no-speech probability is high
+        // *and* the decoded text is unlikely; a confident transcript is kept whatever the
+        // probability says (dropping on the probability alone lost half of real speech).
+        let avg_logprob = average_logprob(&segment, ctx.token_eot());
+        if text.is_empty()
+            || (no_speech_prob > config.no_speech_threshold && avg_logprob < LOGPROB_THRESHOLD)
+        {
             continue;
         }
         segments.push(Segment {
@@ -190,4 +196,26 @@ fn run_whisper(
         Some(code) => Some(code.to_owned()),
     };
     Ok(Transcript::new(segments, language))
+}
+
+/// Whisper's `logprob_threshold`: below this average token log-probability a window whose
+/// no-speech probability is over the threshold counts as silence.
+const LOGPROB_THRESHOLD: f32 = -1.0;
+
+/// The mean log-probability of the segment's text tokens (special tokens, from end-of-text up,
+/// are left out); `-inf` for a segment without text tokens.
+fn average_logprob(
+    segment: &whisper_rs::WhisperSegment<'_>,
+    eot: whisper_rs::WhisperTokenId,
+) -> f32 {
+    let (sum, n) = (0..segment.n_tokens())
+        .filter_map(|i| segment.get_token(i))
+        .map(|token| token.token_data())
+        .filter(|data| data.id < eot)
+        .fold((0.0f32, 0u32), |(sum, n), data| (sum + data.plog, n + 1));
+    if n == 0 {
+        f32::NEG_INFINITY
+    } else {
+        sum / n as f32
+    }
 }
