@@ -47,20 +47,22 @@ async fn a_known_clip_yields_its_facts_and_writes_them_to_the_video() {
 }
 
 #[tokio::test]
-async fn a_one_frame_video_is_valid_media_one_frame_long() {
+async fn a_one_frame_video_fails_as_input_saying_it_is_a_still_image() {
     let clips = Clips::new("meta-one");
     let path = clips.one_frame("one.mp4");
     let (store, video) = store_with_video(&path).await;
-    let (result, ctx) = run_stage(&Metadata::new(store), video, &path).await;
-    result.unwrap();
-    let facts = ctx.get::<MediaFacts>().unwrap();
+    let (result, ctx) = run_stage(&Metadata::new(store.clone()), video, &path).await;
+    let err = failure(result, "a one-frame video");
+    assert_eq!(err.kind, FailureKind::Input, "{}", err.message);
     assert!(
-        (facts.duration_s - 1.0 / FPS).abs() < 1e-3,
+        err.message.contains("single video frame"),
         "{}",
-        facts.duration_s
+        err.message
     );
-    assert_eq!(facts.video_frames, Some(1));
-    assert!(facts.audio_streams.is_empty());
+    assert!(err.message.contains("one.mp4"), "{}", err.message);
+    assert!(ctx.get::<MediaFacts>().is_none());
+    let row = store.video(video).await.unwrap().unwrap();
+    assert_eq!(row.duration_s, None, "nothing written for a still image");
 }
 
 #[tokio::test]
@@ -120,7 +122,7 @@ async fn a_source_the_os_cannot_read_fails_as_io() {
 #[tokio::test]
 async fn a_video_the_catalog_does_not_know_fails_without_leaving_facts() {
     let clips = Clips::new("meta-unknown");
-    let path = clips.one_frame("one.mp4");
+    let path = clips.known_clip("known.mp4", false);
     let store = Arc::new(heimdex_core::memory::MemoryStore::new());
     let video = VideoId::new_v4();
     let (result, ctx) = run_stage(&Metadata::new(store), video, &path).await;

@@ -55,7 +55,7 @@ async fn each_broken_source_fails_at_its_stage_and_the_next_job_still_runs() {
             clips.truncated(&whole_fast, "cut-fast.mp4", 0.5),
             Some(StageName::SCENE_DETECTION),
         ),
-        (clips.one_frame("one.mp4"), None),
+        (clips.one_frame("one.mp4"), Some(StageName::METADATA)),
         (whole, None),
     ];
     for (path, failing) in cases {

@@ -116,11 +116,18 @@ async fn with_both_tests_disabled_the_video_falls_back_to_one_scene() {
 }
 
 #[tokio::test]
-async fn a_one_frame_video_is_one_scene_one_frame_long() {
+async fn a_one_frame_video_fails_here_too_when_run_without_metadata() {
     let clips = Clips::new("scenes-one");
     let path = clips.one_frame("one.mp4");
-    let ctx = metadata_then_scenes(&path, SceneDetectionConfig::default()).await;
-    assert_one_scene(ctx.get::<Scenes>().unwrap(), 1.0 / FPS);
+    let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), path.display().to_string()));
+    let err = failure(SceneDetection::default().run(&mut ctx).await, "one frame");
+    assert_eq!(err.kind, FailureKind::Input, "{}", err.message);
+    assert!(
+        err.message.contains("single video frame"),
+        "{}",
+        err.message
+    );
+    assert!(ctx.get::<Scenes>().is_none());
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ use crate::stages::SourceFile;
 /// path. Failures:
 /// - `input`: not found, empty, not media, truncated or corrupt (the container's signature is
 ///   there but FFmpeg cannot read it), no video stream, no decoder for the video codec, zero
-///   duration; also a video the catalog does not know.
+///   duration, a single frame (a still image); also a video the catalog does not know.
 /// - `io`: the operating system refused to read the file.
 /// - `dependency`: the catalog could not store the facts.
 #[derive(Clone, Debug)]

@@ -13,8 +13,8 @@
 //!   HSV difference) with AdaptiveDetector's rolling-mean ratio ([`SceneDetectionConfig`]). It
 //!   leaves [`Scenes`] in the context.
 //!
-//! A one-frame video is valid media: `metadata` succeeds (its duration is one frame's) and
-//! `scene_detection` returns one scene spanning it. What is not media fails in `metadata`
+//! A one-frame video is a still image, not a video: `metadata` fails it as `input` (called on
+//! its own, `scene_detection` returns one scene spanning it). What is not media fails in `metadata`
 //! (or, for an empty file, already in `downloading`); a file truncated after an intact header
 //! passes `metadata` and fails in `scene_detection`, where its missing frames show.
 

@@ -94,6 +94,17 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
             format!("source {shown} has zero duration: nothing to index"),
         ));
     }
+    let frame_rate = rate(video.avg_frame_rate()).or_else(|| rate(video.rate()));
+    let video_frames = u64::try_from(video.frames()).ok().filter(|n| *n > 0);
+    if is_single_frame(video_frames, frame_rate, duration_s) {
+        return Err(StageError::new(
+            FailureKind::Input,
+            format!(
+                "source {shown} holds a single video frame ({duration_s:.3} s): a still image, \
+                 not a video: nothing to index"
+            ),
+        ));
+    }
     let meta = input.metadata();
     let creation_time = ["creation_time", "date", "DATE"]
         .iter()
@@ -101,12 +112,12 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
     Ok(MediaFacts {
         container: input.format().name().to_owned(),
         duration_s,
-        frame_rate: rate(video.avg_frame_rate()).or_else(|| rate(video.rate())),
+        frame_rate,
         width,
         height,
         video_codec: params.id().name().to_owned(),
         video_stream: video.index(),
-        video_frames: u64::try_from(video.frames()).ok().filter(|n| *n > 0),
+        video_frames,
         audio_streams: input
             .streams()
             .filter(|s| s.parameters().medium() == Type::Audio)
@@ -114,6 +125,16 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
             .collect(),
         creation_time,
     })
+}
+
+/// True when the video stream is one picture: its frame count says so, or (when the container
+/// does not count frames) its duration is under one and a half frame intervals.
+fn is_single_frame(frames: Option<u64>, frame_rate: Option<f64>, duration_s: f64) -> bool {
+    match (frames, frame_rate) {
+        (Some(n), _) => n < 2,
+        (None, Some(fps)) => duration_s * fps < 1.5,
+        (None, None) => false,
+    }
 }
 
 /// The first video stream that is not cover art, preferring one marked default.
@@ -176,4 +197,25 @@ fn is_generic_handler(name: &str) -> bool {
         "Mainconcept MP4 Sound Media Handler",
     ];
     GENERIC.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_single_frame;
+
+    #[test]
+    fn one_counted_frame_is_a_still_image_and_two_are_a_video() {
+        assert!(is_single_frame(Some(1), Some(25.0), 0.04));
+        assert!(!is_single_frame(Some(2), Some(25.0), 0.08));
+    }
+
+    #[test]
+    fn without_a_frame_count_the_duration_decides_against_the_frame_rate() {
+        assert!(is_single_frame(None, Some(25.0), 0.04));
+        assert!(!is_single_frame(None, Some(25.0), 0.08));
+        assert!(
+            !is_single_frame(None, None, 0.04),
+            "unknown rate: not judged here"
+        );
+    }
 }
