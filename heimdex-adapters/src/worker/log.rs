@@ -6,8 +6,8 @@ use heimdex_core::stage::Outcome;
 use heimdex_core::{TimingEvent, TimingSink};
 
 /// Forwards every event to the store's sink, and logs stage boundaries. The pipeline records
-/// events from inside the job's span (`video`, `attempt`), so each line carries them; the span's
-/// `stage` field follows the stage that is running.
+/// events from inside the job's span (`video`, `attempt`), so each line carries them, and each
+/// stage line names its `stage` (a span field recorded per stage would pile up in fmt's output).
 #[derive(Debug)]
 pub(super) struct LoggingSink {
     pub(super) inner: Arc<dyn TimingSink>,
@@ -17,7 +17,6 @@ impl TimingSink for LoggingSink {
     fn record(&self, event: TimingEvent) {
         match &event {
             TimingEvent::StageStarted { stage, .. } => {
-                tracing::Span::current().record("stage", stage.as_str());
                 tracing::debug!(stage = %stage, "stage started");
             }
             TimingEvent::StageFinished {

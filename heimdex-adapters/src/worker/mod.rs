@@ -189,7 +189,6 @@ impl Worker {
                                 "job",
                                 video = %claimed.job.video,
                                 attempt = claimed.job.attempt,
-                                stage = tracing::field::Empty,
                             );
                             jobs.spawn(
                                 async move { runner.run(claimed, permit, stop).await }
