@@ -49,7 +49,9 @@ window.HX = window.HX || {};
    */
   HX.barChart = (testid, rows, series, format = HX.int) => {
     const W = 560, H = 200, L = 44, B = 22, T = 8;
-    const max = niceMax(Math.max(0, ...rows.map((r) => series.reduce((s, x) => s + (r[x.key] || 0), 0))));
+    const top = niceMax(Math.max(0, ...rows.map((r) => series.reduce((s, x) => s + (r[x.key] || 0), 0))));
+    // Counts get at least 0/1/2 on the axis: with a maximum of 1 the middle line would read "1" too.
+    const max = format === HX.int ? Math.max(top, 2) : top;
     const step = (W - L) / Math.max(rows.length, 1);
     const bw = Math.max(1, step * 0.8);
     const y = (v) => T + (H - T - B) * (1 - v / max);
