@@ -26,6 +26,9 @@ pub struct SceneRecord {
     pub quality: Option<f64>,
     /// Text embedding of the transcript, when computed.
     pub embedding: Option<Vec<f32>>,
+    /// Image embedding of the scene's best keyframe (`keyframes[0]`) from a CLIP-style model,
+    /// when one is configured and the scene has a keyframe.
+    pub image_embedding: Option<Vec<f32>>,
 }
 
 impl SceneRecord {
@@ -39,11 +42,12 @@ impl SceneRecord {
             keyframes: Vec::new(),
             quality: None,
             embedding: None,
+            image_embedding: None,
         }
     }
 
     /// Checks what every store requires: finite times with `0 ≤ start ≤ end`, a finite quality
-    /// and finite embedding values.
+    /// and finite embedding values (text and image).
     pub fn validate(&self) -> Result<()> {
         let bad = |why: &str| Err(Error::invalid(format!("scene {}: {why}", self.index)));
         if !(self.start_s.is_finite() && self.end_s.is_finite()) {
@@ -58,6 +62,11 @@ impl SceneRecord {
         if let Some(embedding) = &self.embedding {
             if embedding.iter().any(|v| !v.is_finite()) {
                 return bad("embedding values must be finite");
+            }
+        }
+        if let Some(embedding) = &self.image_embedding {
+            if embedding.iter().any(|v| !v.is_finite()) {
+                return bad("image embedding values must be finite");
             }
         }
         Ok(())
@@ -123,6 +132,11 @@ mod tests {
         scene.quality = Some(0.5);
         scene.embedding = Some(vec![0.1, f32::INFINITY]);
         assert!(scene.validate().is_err());
+        scene.embedding = None;
+        scene.image_embedding = Some(vec![f32::NAN]);
+        let err = scene.validate().unwrap_err();
+        assert!(err.to_string().contains("image embedding"), "{err}");
+        scene.image_embedding = None;
         let twice = [SceneRecord::new(3, 0.0, 1.0), SceneRecord::new(3, 1.0, 2.0)];
         let err = validate_scenes(&twice).unwrap_err();
         assert!(err.to_string().contains("appears twice"), "{err}");

@@ -34,7 +34,8 @@ impl SceneIndex for EmbeddedStore {
                 .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
             sqlx::query(
                 "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 keyframes, quality, embedding, image_embedding) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .bind(&id)
             .bind(i64::from(scene.index))
@@ -44,6 +45,7 @@ impl SceneIndex for EmbeddedStore {
             .bind(keyframes)
             .bind(scene.quality)
             .bind(scene.embedding.as_deref().map(embedding_bytes))
+            .bind(scene.image_embedding.as_deref().map(embedding_bytes))
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -53,7 +55,8 @@ impl SceneIndex for EmbeddedStore {
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
         let rows = sqlx::query(
-            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding \
+            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
+             image_embedding \
              FROM video_scenes WHERE video_id = ?1 ORDER BY scene_index",
         )
         .bind(uuid_text(video.0))
@@ -65,6 +68,7 @@ impl SceneIndex for EmbeddedStore {
                 let index: i64 = row.try_get("scene_index").map_err(db)?;
                 let keyframes: String = row.try_get("keyframes").map_err(db)?;
                 let embedding: Option<Vec<u8>> = row.try_get("embedding").map_err(db)?;
+                let image: Option<Vec<u8>> = row.try_get("image_embedding").map_err(db)?;
                 Ok(SceneRecord {
                     index: u32::try_from(index)
                         .map_err(|_| corrupt(format!("scene index {index}")))?,
@@ -75,13 +79,14 @@ impl SceneIndex for EmbeddedStore {
                         .map_err(|e| corrupt(format!("scene keyframes: {e}")))?,
                     quality: row.try_get("quality").map_err(db)?,
                     embedding: embedding.map(|b| embedding_from(&b)).transpose()?,
+                    image_embedding: image.map(|b| embedding_from(&b)).transpose()?,
                 })
             })
             .collect()
     }
 }
 
-/// An embedding as little-endian f32 bytes.
+/// An embedding (text or image) as little-endian f32 bytes.
 fn embedding_bytes(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }

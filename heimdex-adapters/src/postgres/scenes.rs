@@ -30,7 +30,8 @@ impl SceneIndex for PgStore {
         for scene in scenes {
             sqlx::query(
                 "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 keyframes, quality, embedding, image_embedding) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(video.0)
             .bind(
@@ -44,6 +45,7 @@ impl SceneIndex for PgStore {
             .bind(&scene.keyframes)
             .bind(scene.quality)
             .bind(scene.embedding.as_deref())
+            .bind(scene.image_embedding.as_deref())
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -53,7 +55,8 @@ impl SceneIndex for PgStore {
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
         let rows = sqlx::query(
-            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding \
+            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
+             image_embedding \
              FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
         )
         .bind(video.0)
@@ -72,6 +75,7 @@ impl SceneIndex for PgStore {
                     keyframes: row.try_get("keyframes").map_err(db)?,
                     quality: row.try_get("quality").map_err(db)?,
                     embedding: row.try_get("embedding").map_err(db)?,
+                    image_embedding: row.try_get("image_embedding").map_err(db)?,
                 })
             })
             .collect()
