@@ -191,7 +191,7 @@ fn max_seq_length(dir: &Path) -> usize {
 }
 
 /// CUDA GPU 0 with the `cuda` feature when one is present, else the CPU.
-fn device() -> Device {
+pub(super) fn device() -> Device {
     #[cfg(feature = "cuda")]
     {
         Device::cuda_if_available(0).unwrap_or(Device::Cpu)

@@ -1,8 +1,10 @@
-//! [`EmbedError`]: what can go wrong loading the model or embedding text.
+//! [`EmbedError`]: what can go wrong loading a model or embedding text or images.
 
 use std::path::PathBuf;
 
 use heimdex_core::{FailureKind, StageError};
+
+use super::clip_config::CLIP_MODEL_ENV;
 
 /// An embedding failure.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,40 @@ pub enum EmbedError {
         /// What went wrong.
         message: String,
     },
+    /// The CLIP-style image model's folder, or a file in it, is missing.
+    #[error(
+        "no CLIP-style image model at {} ({CLIP_MODEL_ENV}): {missing} is missing; \
+         {CLIP_MODEL_ENV} must name a folder with config.json and model.safetensors \
+         in Hugging Face CLIPModel naming",
+        dir.display()
+    )]
+    ImageModelMissing {
+        /// The folder named by `HEIMDEX_CLIP_MODEL`.
+        dir: PathBuf,
+        /// What is missing (`the folder`, or a file name).
+        missing: String,
+    },
+    /// The CLIP-style image model's files are there but could not be read or do not fit.
+    #[error(
+        "cannot load the CLIP-style image model from {} ({CLIP_MODEL_ENV}): {message}",
+        dir.display()
+    )]
+    ImageModelLoad {
+        /// The model folder.
+        dir: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// An image to embed does not have the size the model takes.
+    #[error("an image to embed has {got} bytes; the model takes {want} (RGB, {side}x{side})")]
+    ImageSize {
+        /// The bytes given.
+        got: usize,
+        /// The bytes wanted.
+        want: usize,
+        /// The model's image side, in pixels.
+        side: usize,
+    },
     /// The tokenizer rejected the input.
     #[error("cannot tokenize the text to embed: {0}")]
     Tokenize(String),
@@ -43,10 +79,14 @@ impl EmbedError {
     /// `internal` otherwise.
     pub fn failure_kind(&self) -> FailureKind {
         match self {
-            EmbedError::ModelMissing { .. } | EmbedError::Load { .. } => FailureKind::Model,
-            EmbedError::Tokenize(_) | EmbedError::Inference(_) | EmbedError::Task(_) => {
-                FailureKind::Internal
-            }
+            EmbedError::ModelMissing { .. }
+            | EmbedError::Load { .. }
+            | EmbedError::ImageModelMissing { .. }
+            | EmbedError::ImageModelLoad { .. } => FailureKind::Model,
+            EmbedError::ImageSize { .. }
+            | EmbedError::Tokenize(_)
+            | EmbedError::Inference(_)
+            | EmbedError::Task(_) => FailureKind::Internal,
         }
     }
 }

@@ -19,13 +19,18 @@ use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
 /// of `scene_detection`. The transcript is the context's [`TranscriptSegments`], else, with the
 /// `whisper` feature, the `whisper::Transcript` of `transcription`; without one every scene gets
 /// an empty transcript and no embedding. Without a keyframe part, keyframes and quality are left
-/// as they are. Failures: `internal` when there are no scenes (the pipeline lacks scene
-/// detection) or the model fails while running; those of `media::KeyframeExtractor`.
+/// as they are. With an image embedder ([`SceneProcessing::with_image_embedder`], feature
+/// `media`) every scene with a keyframe gets the image embedding of its best one
+/// (`keyframes[0]`); without one, image embeddings are left as they are. Failures: `internal`
+/// when there are no scenes (the pipeline lacks scene detection) or a model fails while running;
+/// `input` when a keyframe cannot be read back; those of `media::KeyframeExtractor`.
 #[derive(Clone, Debug)]
 pub struct SceneProcessing {
     embedder: TextEmbedder,
     #[cfg(feature = "media")]
     keyframes: Option<crate::media::KeyframeExtractor>,
+    #[cfg(feature = "media")]
+    images: Option<super::clip::ImageEmbedder>,
 }
 
 impl SceneProcessing {
@@ -35,6 +40,8 @@ impl SceneProcessing {
             embedder,
             #[cfg(feature = "media")]
             keyframes: None,
+            #[cfg(feature = "media")]
+            images: None,
         }
     }
 
@@ -43,6 +50,15 @@ impl SceneProcessing {
     #[cfg(feature = "media")]
     pub fn with_keyframes(mut self, frames: crate::media::KeyframeExtractor) -> Self {
         self.keyframes = Some(frames);
+        self
+    }
+
+    /// The stage also giving each scene the image embedding of its best keyframe with `images`
+    /// (load it once: [`ImageEmbedder::load`](super::ImageEmbedder::load)), after the keyframe
+    /// part.
+    #[cfg(feature = "media")]
+    pub fn with_image_embedder(mut self, images: super::clip::ImageEmbedder) -> Self {
+        self.images = Some(images);
         self
     }
 }
@@ -95,6 +111,10 @@ impl Stage for SceneProcessing {
         #[cfg(feature = "media")]
         if let Some(frames) = &self.keyframes {
             scenes = frames.fill(ctx, scenes).await?;
+        }
+        #[cfg(feature = "media")]
+        if let Some(images) = &self.images {
+            super::clip_scenes::embed_scene_images(images, &mut scenes).await?;
         }
         let segments = segments_from(ctx);
         embed_scenes(&self.embedder, &mut scenes, &segments).await?;

@@ -32,6 +32,8 @@ mod keyframes;
 mod metadata;
 mod probe;
 mod quality;
+#[cfg(feature = "embeddings")]
+mod rgb;
 mod scene;
 mod scene_detection;
 mod scene_frames;
@@ -51,6 +53,8 @@ pub use keyframes::{
 };
 pub use metadata::Metadata;
 pub use quality::{FrameQuality, FULL_SHARPNESS, MIN_BRIGHTNESS, MIN_SHARPNESS};
+#[cfg(feature = "embeddings")]
+pub(crate) use rgb::images_rgb;
 pub use scene::{Scene, Scenes};
 pub use scene_detection::{decode_only, detect_scenes, Detected, SceneDetection};
 pub use scene_frames::SceneFrames;
