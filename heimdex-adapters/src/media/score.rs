@@ -1,7 +1,7 @@
 //! The content score of PySceneDetect's ContentDetector: the mean absolute difference of hue,
 //! saturation and value between two consecutive (downscaled) frames, averaged over the three.
 //!
-//! HSV is OpenCV's 8-bit HSV (hue 0–179, saturation and value 0–255), computed from RGB24, with
+//! HSV is OpenCV's 8-bit HSV (hue 0–179, saturation and value 0–255), computed from RGB, with
 //! one change: the hue and saturation of dark pixels are scaled down with their value below
 //! [`DARK_KNEE`]. In OpenCV's HSV a nearly black pixel such as RGB (6, 3, 0) already has full
 //! saturation, so the first frames of a fade from black jump from saturation 0 to 255 and a plain
@@ -23,6 +23,7 @@ pub(crate) struct HsvFrame {
 
 impl HsvFrame {
     /// Refills the planes from packed RGB24 rows (`stride` bytes apart), reusing the buffers.
+    #[cfg(test)]
     pub(crate) fn fill_from_rgb24(
         &mut self,
         data: &[u8],
@@ -30,18 +31,25 @@ impl HsvFrame {
         width: usize,
         rows: usize,
     ) {
-        let n = width * rows;
+        let pixels: Vec<&[u8]> = data
+            .chunks(stride)
+            .take(rows)
+            .flat_map(|row| row[..width * 3].chunks_exact(3))
+            .collect();
+        let plane = |c: usize| pixels.iter().map(|px| px[c]).collect::<Vec<u8>>();
+        self.fill_from_planes(&plane(0), &plane(1), &plane(2));
+    }
+
+    /// Refills the planes from red, green and blue planes of the same length, reusing the
+    /// buffers. Branch-free over the pixels, so the compiler vectorises it.
+    pub(crate) fn fill_from_planes(&mut self, r: &[u8], g: &[u8], b: &[u8]) {
+        let n = r.len().min(g.len()).min(b.len());
         for plane in [&mut self.h, &mut self.s, &mut self.v] {
-            plane.clear();
-            plane.reserve(n);
+            plane.resize(n, 0);
         }
-        for row in data.chunks(stride).take(rows) {
-            for px in row[..width * 3].chunks_exact(3) {
-                let (h, s, v) = hsv(px[0], px[1], px[2]);
-                self.h.push(h);
-                self.s.push(s);
-                self.v.push(v);
-            }
+        let (h, s, v) = (&mut self.h[..n], &mut self.s[..n], &mut self.v[..n]);
+        for i in 0..n {
+            (h[i], s[i], v[i]) = hsv(r[i], g[i], b[i]);
         }
     }
 
@@ -68,25 +76,32 @@ pub(crate) fn content_score(a: &HsvFrame, b: &HsvFrame) -> f64 {
 }
 
 /// OpenCV's 8-bit RGB→HSV, with hue and saturation scaled down for dark pixels.
+///
+/// Branch-free, and the quotients are integer divisions, truncated toward zero, done in `f32`:
+/// for operands under 2^24 a correctly rounded quotient truncates to the integer quotient
+/// exactly (a non-integer quotient of integers below 2^15 is at least 1/255 from the next
+/// integer, far beyond `f32`'s error), and float division vectorises where integer division
+/// cannot. The unit tests compare it with the integer formula on every colour.
+#[inline(always)]
 fn hsv(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
     let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
     let v = r.max(g).max(b);
-    let min = r.min(g).min(b);
-    let diff = v - min;
-    if diff == 0 {
-        return (0, 0, v as u8);
-    }
-    let s = 255 * diff / v;
-    let h60 = if v == r {
-        60 * (g - b) / diff
+    let diff = v - r.min(g).min(b);
+    let quotient = |a: i32, b: i32| (a as f32 / b.max(1) as f32) as i32;
+    // Grey (diff 0) gives 0 for both: its numerators are 0.
+    let s = quotient(255 * diff, v);
+    let (base, numerator) = if v == r {
+        (0, g - b)
     } else if v == g {
-        120 + 60 * (b - r) / diff
+        (120, b - r)
     } else {
-        240 + 60 * (r - g) / diff
+        (240, r - g)
     };
-    let h = if h60 < 0 { h60 + 360 } else { h60 } / 2;
-    let weight = (v as u32).min(DARK_KNEE);
-    let scale = |x: i32| (x as u32 * weight / DARK_KNEE) as u8;
+    let h60 = base + quotient(60 * numerator, diff);
+    let h = (h60 + if h60 < 0 { 360 } else { 0 }) >> 1;
+    let weight = v.min(DARK_KNEE as i32);
+    // DARK_KNEE is a power of two: the division is a shift.
+    let scale = |x: i32| ((x * weight) >> DARK_KNEE.trailing_zeros()) as u8;
     (scale(h), scale(s), v as u8)
 }
 
@@ -108,6 +123,39 @@ mod tests {
         assert_eq!(hsv(0, 0, 255), (120, 255, 255));
         assert_eq!(hsv(255, 255, 0), (30, 255, 255));
         assert_eq!(hsv(128, 128, 128), (0, 0, 128));
+    }
+
+    /// The integer formula the float quotients must reproduce exactly.
+    fn hsv_integer(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
+        let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+        let v = r.max(g).max(b);
+        let diff = v - r.min(g).min(b);
+        if diff == 0 {
+            return (0, 0, v as u8);
+        }
+        let s = 255 * diff / v;
+        let h60 = if v == r {
+            60 * (g - b) / diff
+        } else if v == g {
+            120 + 60 * (b - r) / diff
+        } else {
+            240 + 60 * (r - g) / diff
+        };
+        let h = if h60 < 0 { h60 + 360 } else { h60 } / 2;
+        let weight = (v as u32).min(DARK_KNEE);
+        let scale = |x: i32| (x as u32 * weight / DARK_KNEE) as u8;
+        (scale(h), scale(s), v as u8)
+    }
+
+    #[test]
+    fn float_quotients_equal_integer_division_for_every_colour() {
+        for r in 0..=255u8 {
+            for g in 0..=255u8 {
+                for b in 0..=255u8 {
+                    assert_eq!(hsv(r, g, b), hsv_integer(r, g, b), "rgb {r} {g} {b}");
+                }
+            }
+        }
     }
 
     #[test]
