@@ -54,6 +54,8 @@ Environment:
                                HEIMDEX_WHISPER_MODEL, HEIMDEX_WHISPER_LANGUAGE,
                                HEIMDEX_WHISPER_THREADS)
   HEIMDEX_KEYFRAMES_DIR        scene keyframe JPEGs, a folder per video [default: .heimdex/keyframes]
+  HEIMDEX_CLIP_MODEL           folder of a CLIP-style model (config.json, model.safetensors) for
+                               scene image embeddings [default: none, no image embeddings]
   HEIMDEX_OWNER_ID             enqueue: owner of the new videos [default: a local user]
   HEIMDEX_JWT_SECRET           HS256 secret tokens are signed with (Supabase's JWT secret)
   HEIMDEX_JWT_PUBLIC_KEY_FILE  PEM public key for RS256 (RSA) or ES256 (P-256) tokens

@@ -37,7 +37,9 @@ pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError
 /// `downloading`, `metadata`, `scene_detection`, `transcription` (feature `whisper`),
 /// `scene_processing`, then `indexing` into `store`. `scene_processing` takes each scene's
 /// keyframes and frame quality (JPEG files under `HEIMDEX_KEYFRAMES_DIR`, default
-/// `.heimdex/keyframes`), and with the `embeddings` feature its transcript slice and embedding.
+/// `.heimdex/keyframes`), and with the `embeddings` feature its transcript slice and embedding,
+/// and the image embedding of its best keyframe when `HEIMDEX_CLIP_MODEL` names a CLIP-style
+/// model (a folder that does not hold one fails the command).
 #[cfg(feature = "media")]
 fn media_stages(store: Arc<dyn Store>) -> Result<heimdex_core::SequentialPipeline, CliError> {
     use heimdex_adapters::media::{Metadata, SceneDetection};
@@ -56,12 +58,16 @@ fn media_stages(store: Arc<dyn Store>) -> Result<heimdex_core::SequentialPipelin
     let keyframes = heimdex_adapters::media::KeyframeExtractor::from_env();
     #[cfg(feature = "embeddings")]
     let pipeline = {
-        use heimdex_adapters::embeddings::{SceneProcessing, TextEmbedder};
-        let embedder = TextEmbedder::load_default()
-            .map_err(|err| CliError::Config(format!("scene_processing: {err}")))?;
-        pipeline.stage(Arc::new(
-            SceneProcessing::new(embedder).with_keyframes(keyframes),
-        ))
+        use heimdex_adapters::embeddings::{
+            configured_clip_model, ImageEmbedder, SceneProcessing, TextEmbedder,
+        };
+        let config = |err| CliError::Config(format!("scene_processing: {err}"));
+        let embedder = TextEmbedder::load_default().map_err(config)?;
+        let mut stage = SceneProcessing::new(embedder).with_keyframes(keyframes);
+        if let Some(dir) = configured_clip_model() {
+            stage = stage.with_image_embedder(ImageEmbedder::load(&dir).map_err(config)?);
+        }
+        pipeline.stage(Arc::new(stage))
     };
     #[cfg(not(feature = "embeddings"))]
     let pipeline = pipeline.stage(Arc::new(heimdex_adapters::media::SceneFrames::new(

@@ -7,7 +7,8 @@ use heimdex_core::record::VideoRecord;
 use heimdex_core::{JobOutcome, Outcome, RunReport, SceneRecord};
 use serde_json::{json, Value};
 
-/// `file`, `outcome`, `metadata`, `scenes`, `transcript`, `stages` and `rtf` for one run. RTF is
+/// `file`, `outcome`, `metadata`, `scenes`, `image_embeddings` (the CLIP-style model used, or
+/// why none was), `transcript`, `stages` and `rtf` for one run. RTF is
 /// the stored row's, exactly as the admin metrics compute it (processing seconds per second of
 /// video), and `null` when the video has no duration.
 pub(crate) fn describe(
@@ -53,6 +54,7 @@ pub(crate) fn describe(
                 "index": s.index, "start_s": s.start_s, "end_s": s.end_s,
                 "keyframes": s.keyframes, "quality": s.quality, "transcript": s.transcript,
                 "embedding_dim": s.embedding.as_ref().map(Vec::len),
+                "image_embedding_dim": s.image_embedding.as_ref().map(Vec::len),
             })
         })
         .collect();
@@ -63,11 +65,29 @@ pub(crate) fn describe(
         "failure": failure,
         "metadata": metadata(report),
         "scenes": scenes,
+        "image_embeddings": image_embeddings(),
         "transcript": transcript(report),
         "stages": stages,
         "processing_ms": row.and_then(|r| r.processing_duration_ms),
         "rtf": rtf,
     })
+}
+
+/// The CLIP-style model the scenes' image embeddings come from (`HEIMDEX_CLIP_MODEL`), or why
+/// there are none.
+#[cfg(feature = "embeddings")]
+fn image_embeddings() -> String {
+    use heimdex_adapters::embeddings::{configured_clip_model, CLIP_MODEL_ENV};
+    configured_clip_model().map_or_else(
+        || format!("no model configured ({CLIP_MODEL_ENV})"),
+        |dir| dir.display().to_string(),
+    )
+}
+
+/// Without the `embeddings` feature there are no image embeddings.
+#[cfg(not(feature = "embeddings"))]
+fn image_embeddings() -> String {
+    "not in this build (feature embeddings)".to_owned()
 }
 
 #[cfg(feature = "media")]
@@ -161,6 +181,9 @@ pub(crate) fn render_text(d: &Value) -> String {
             s["end_s"].as_f64().unwrap_or(0.0),
             s["transcript"].as_str().unwrap_or(""),
         );
+    }
+    if let Some(images) = d["image_embeddings"].as_str() {
+        let _ = writeln!(out, "  image embeddings: {images}");
     }
     if let Some(text) = d["transcript"]["text"].as_str() {
         let _ = writeln!(out, "  transcript: {text}");
