@@ -11,6 +11,7 @@ pub mod embeddings;
 pub mod enqueue;
 #[cfg(feature = "media")]
 pub mod media;
+pub mod models;
 #[cfg(all(feature = "postgres", feature = "embedded"))]
 mod open;
 #[cfg(feature = "postgres")]

@@ -1,6 +1,9 @@
 //! [`TranscriptionConfig`]: the model, language and quality gate of `transcription`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The model file's name in the models folder (`HEIMDEX_MODELS_DIR`, `.heimdex/models`).
+pub const MODEL_FILE: &str = "ggml-tiny.en.bin";
 
 /// Where the model lives when `HEIMDEX_WHISPER_MODEL` is not set (relative to the working
 /// directory): what `scripts/setup-whisper` writes.
@@ -40,23 +43,14 @@ impl Default for TranscriptionConfig {
     }
 }
 
-/// The model file: `$HEIMDEX_WHISPER_MODEL` when set, else `ggml-tiny.en.bin` in
-/// `$HEIMDEX_MODELS_DIR` when that is set, else [`DEFAULT_MODEL`] in the current directory or the
-/// nearest ancestor that has it (so a command run from a crate folder finds the workspace's
-/// copy), else [`DEFAULT_MODEL`] itself (missing: loading it then names the set-up script).
+/// The model file: `$HEIMDEX_WHISPER_MODEL` when set, else [`MODEL_FILE`] in the models folder
+/// as [`locate_model`](crate::models::locate_model) finds it ([`DEFAULT_MODEL`] in the current
+/// directory or the nearest ancestor that has it, unless `HEIMDEX_MODELS_DIR` is set).
 pub fn default_model_path() -> PathBuf {
-    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(model) = var("HEIMDEX_WHISPER_MODEL") {
-        return PathBuf::from(model);
+    match std::env::var_os("HEIMDEX_WHISPER_MODEL").filter(|v| !v.is_empty()) {
+        Some(model) => PathBuf::from(model),
+        None => crate::models::locate_model(MODEL_FILE, Path::is_file),
     }
-    if let Some(dir) = var("HEIMDEX_MODELS_DIR") {
-        return PathBuf::from(dir).join("ggml-tiny.en.bin");
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    cwd.ancestors()
-        .map(|dir| dir.join(DEFAULT_MODEL))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_MODEL))
 }
 
 impl TranscriptionConfig {

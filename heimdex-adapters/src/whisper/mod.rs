@@ -27,7 +27,7 @@ mod transcript;
 mod transcription;
 
 #[cfg(feature = "whisper")]
-pub use config::{default_model_path, TranscriptionConfig, DEFAULT_MODEL};
+pub use config::{default_model_path, TranscriptionConfig, DEFAULT_MODEL, MODEL_FILE};
 pub use convert::{import_whisper, Hparams, ImportError, ImportReport};
 #[cfg(feature = "whisper")]
 pub use transcript::{spoken_text, Segment, Transcript};
