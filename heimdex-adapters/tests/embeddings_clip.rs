@@ -18,20 +18,10 @@ use heimdex_core::{FailureKind, IndexedScenes, SceneRecord, Stage, VideoId};
 use keyframes_support::job_with_scenes;
 use media_support::Clips;
 
-const TINY: ClipShape = ClipShape {
-    image_size: 32,
-    patch_size: 8,
-    hidden_size: 32,
-    intermediate_size: 64,
-    num_layers: 2,
-    num_heads: 2,
-    projection_dim: 16,
-};
-
 /// A tiny random model written under `clips` and loaded through [`ImageEmbedder::load`].
 fn tiny_model(clips: &Clips) -> ImageEmbedder {
     let dir = clips.dir.join("clip-model");
-    write_random_clip_model(&dir, &TINY).unwrap();
+    write_random_clip_model(&dir, &ClipShape::TINY).unwrap();
     ImageEmbedder::load(&dir).unwrap()
 }
 
@@ -64,7 +54,7 @@ async fn an_image_gives_a_unit_vector_of_projection_dim_values_the_same_every_ti
         .await
         .unwrap();
     assert_eq!(vectors.len(), 2);
-    assert_eq!(vectors[0].len(), TINY.projection_dim);
+    assert_eq!(vectors[0].len(), ClipShape::TINY.projection_dim);
     assert!(
         (norm(&vectors[0]) - 1.0).abs() < 1e-5,
         "norm {}",
@@ -173,7 +163,7 @@ fn a_missing_folder_is_a_clear_error() {
 fn a_folder_without_the_weights_is_a_clear_error() {
     let clips = Clips::new("clip-no-weights");
     let dir = clips.dir.join("model");
-    write_random_clip_model(&dir, &TINY).unwrap();
+    write_random_clip_model(&dir, &ClipShape::TINY).unwrap();
     std::fs::remove_file(dir.join("model.safetensors")).unwrap();
     let err = load_error(&dir);
     assert!(
@@ -186,7 +176,7 @@ fn a_folder_without_the_weights_is_a_clear_error() {
 fn a_corrupt_config_is_a_clear_error() {
     let clips = Clips::new("clip-bad-config");
     let dir = clips.dir.join("model");
-    write_random_clip_model(&dir, &TINY).unwrap();
+    write_random_clip_model(&dir, &ClipShape::TINY).unwrap();
     std::fs::write(dir.join("config.json"), "{ not json").unwrap();
     let err = load_error(&dir);
     assert!(matches!(err, EmbedError::ImageModelLoad { .. }), "{err}");
@@ -197,10 +187,10 @@ fn a_corrupt_config_is_a_clear_error() {
 fn weights_of_another_shape_are_a_clear_error() {
     let clips = Clips::new("clip-wrong-shape");
     let dir = clips.dir.join("model");
-    write_random_clip_model(&dir, &TINY).unwrap();
+    write_random_clip_model(&dir, &ClipShape::TINY).unwrap();
     let wider = ClipShape {
         hidden_size: 48,
-        ..TINY
+        ..ClipShape::TINY
     };
     std::fs::write(dir.join("config.json"), wider.to_config_json()).unwrap();
     let err = load_error(&dir);

@@ -9,16 +9,6 @@ use std::process::{Command, Output};
 use heimdex_adapters::embeddings::{write_random_clip_model, ClipShape};
 use serde_json::Value;
 
-const TINY: ClipShape = ClipShape {
-    image_size: 32,
-    patch_size: 8,
-    hidden_size: 32,
-    intermediate_size: 64,
-    num_layers: 2,
-    num_heads: 2,
-    projection_dim: 16,
-};
-
 /// 2 s of test pattern, then 2 s of red (a hard cut at 2.0 s), silent.
 fn two_shot_clip(dir: &Path) -> PathBuf {
     let out = dir.join("two-shots.mp4");
@@ -90,14 +80,18 @@ fn scenes_get_image_embeddings_only_when_a_clip_model_is_configured() {
     std::fs::create_dir_all(&dir).unwrap();
     let clip = two_shot_clip(&dir);
     let model = dir.join("clip-model");
-    write_random_clip_model(&model, &TINY).unwrap();
+    write_random_clip_model(&model, &ClipShape::TINY).unwrap();
 
     let with = succeeded(&process(&dir, &clip, Some(&model)));
     assert_eq!(with["image_embeddings"], model.display().to_string());
     let scenes = with["scenes"].as_array().unwrap();
     assert_eq!(scenes.len(), 2, "{scenes:?}");
     for scene in scenes {
-        assert_eq!(scene["image_embedding_dim"], TINY.projection_dim, "{scene}");
+        assert_eq!(
+            scene["image_embedding_dim"],
+            ClipShape::TINY.projection_dim,
+            "{scene}"
+        );
     }
 
     let without = succeeded(&process(&dir, &clip, None));

@@ -40,6 +40,21 @@ pub struct ClipShape {
     pub projection_dim: usize,
 }
 
+impl ClipShape {
+    /// A tiny shape (32 px images, 2 layers of width 32, 16-value embeddings) for models written
+    /// with random weights by [`write_random_clip_model`](super::write_random_clip_model): fast
+    /// enough for tests, its vectors mean nothing.
+    pub const TINY: ClipShape = ClipShape {
+        image_size: 32,
+        patch_size: 8,
+        hidden_size: 32,
+        intermediate_size: 64,
+        num_layers: 2,
+        num_heads: 2,
+        projection_dim: 16,
+    };
+}
+
 /// `config.json` as Hugging Face writes it for `CLIPModel` (only the fields used here).
 #[derive(Deserialize)]
 struct FileConfig {
@@ -160,21 +175,9 @@ impl ClipShape {
 mod tests {
     use super::*;
 
-    fn tiny() -> ClipShape {
-        ClipShape {
-            image_size: 32,
-            patch_size: 8,
-            hidden_size: 32,
-            intermediate_size: 64,
-            num_layers: 2,
-            num_heads: 2,
-            projection_dim: 16,
-        }
-    }
-
     #[test]
     fn a_written_config_reads_back_as_the_same_shape() {
-        let shape = tiny();
+        let shape = ClipShape::TINY;
         assert_eq!(
             ClipShape::from_config_json(&shape.to_config_json()),
             Ok(shape)
@@ -183,7 +186,7 @@ mod tests {
 
     #[test]
     fn other_activations_bad_divisions_and_missing_fields_are_refused() {
-        let json = tiny().to_config_json();
+        let json = ClipShape::TINY.to_config_json();
         let gelu = json.replace("quick_gelu", "gelu");
         let err = ClipShape::from_config_json(&gelu).unwrap_err();
         assert!(err.contains("quick_gelu"), "{err}");
