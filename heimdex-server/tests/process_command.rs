@@ -3,70 +3,23 @@
 //! and quality; a file that is not media fails at `metadata` with a clear message while the good
 //! file still gets its answer.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod process_support;
 
+use std::path::Path;
+
+use process_support::{process_json, scratch, two_shot_clip};
 use serde_json::Value;
-
-fn scratch() -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("heimdex-process-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// 2 s of test pattern, then 2 s of red (a hard cut at 2.0 s), with 4 s of tone.
-fn two_shot_clip(dir: &Path) -> Option<PathBuf> {
-    let out = dir.join("two-shots.mp4");
-    let status = Command::new("ffmpeg")
-        .args(["-loglevel", "error", "-y"])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=duration=2:size=320x240:rate=25",
-        ])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=red:duration=2:size=320x240:rate=25",
-        ])
-        .args(["-f", "lavfi", "-i", "sine=frequency=440:duration=4"])
-        .args(["-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]"])
-        .args([
-            "-map", "[v]", "-map", "2:a", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-        ])
-        .args(["-c:a", "aac", "-shortest"])
-        .arg(&out)
-        .status();
-    match status {
-        Ok(s) if s.success() => Some(out),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("the ffmpeg CLI is needed: scripts/setup-media")
-        }
-        _ => None,
-    }
-}
 
 #[test]
 fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_good_one() {
-    let dir = scratch();
-    let Some(clip) = two_shot_clip(&dir) else {
+    let dir = scratch("process");
+    let Some(clip) = two_shot_clip(&dir, true) else {
         eprintln!("skipped: no ffmpeg CLI (scripts/setup-media installs it)");
         return;
     };
     let junk = dir.join("junk.mp4");
     std::fs::write(&junk, [7u8; 4096]).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_heimdex"))
-        .args(["process", "--json"])
-        .arg(&clip)
-        .arg(&junk)
-        .env_remove("DATABASE_URL")
-        .env("HEIMDEX_DB_PATH", dir.join("store.db"))
-        .env("HEIMDEX_KEYFRAMES_DIR", dir.join("keyframes"))
-        .output()
-        .unwrap();
+    let out = process_json(&dir).arg(&clip).arg(&junk).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "one file failed");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("1 of 2 files failed"), "{stderr}");

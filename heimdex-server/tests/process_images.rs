@@ -3,65 +3,23 @@
 //! embedding of the model's `projection_dim` values and the output names the model; without it
 //! the output says no model is configured; a folder without a model fails the command clearly.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod process_support;
+
+use std::path::Path;
+use std::process::Output;
 
 use heimdex_adapters::embeddings::{write_random_clip_model, ClipShape};
+use process_support::{process_json, scratch, two_shot_clip};
 use serde_json::Value;
 
-/// 2 s of test pattern, then 2 s of red (a hard cut at 2.0 s), silent.
-fn two_shot_clip(dir: &Path) -> PathBuf {
-    let out = dir.join("two-shots.mp4");
-    let status = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-y"])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=duration=2:size=320x240:rate=25",
-        ])
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=red:duration=2:size=320x240:rate=25",
-        ])
-        .args([
-            "-filter_complex",
-            "[0:v][1:v]concat=n=2:v=1:a=0[v]",
-            "-map",
-            "[v]",
-        ])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .arg(&out)
-        .status()
-        .expect("the ffmpeg CLI is needed (scripts/setup-media)");
-    assert!(status.success(), "ffmpeg failed making the clip");
-    out
-}
-
 /// `heimdex process --json clip` with its store and keyframes under `dir`, and
-/// `HEIMDEX_CLIP_MODEL` set to `model` (removed when `None`).
+/// `HEIMDEX_CLIP_MODEL` set to `model` (unset when `None`).
 fn process(dir: &Path, clip: &Path, model: Option<&Path>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_heimdex"));
-    command
-        .args(["process", "--json"])
-        .arg(clip)
-        .env_remove("DATABASE_URL")
-        .env("HEIMDEX_DB_PATH", dir.join("store.db"))
-        .env("HEIMDEX_KEYFRAMES_DIR", dir.join("keyframes"))
-        .env("HEIMDEX_WHISPER_THREADS", "2");
-    match model {
-        Some(model) => command.env("HEIMDEX_CLIP_MODEL", model),
-        None => command.env_remove("HEIMDEX_CLIP_MODEL"),
-    };
+    let mut command = process_json(dir);
+    command.arg(clip);
+    if let Some(model) = model {
+        command.env("HEIMDEX_CLIP_MODEL", model);
+    }
     command.output().unwrap()
 }
 
@@ -75,10 +33,8 @@ fn succeeded(out: &Output) -> Value {
 
 #[test]
 fn scenes_get_image_embeddings_only_when_a_clip_model_is_configured() {
-    let dir =
-        std::env::temp_dir().join(format!("heimdex-images-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let clip = two_shot_clip(&dir);
+    let dir = scratch("images");
+    let clip = two_shot_clip(&dir, false).expect("the ffmpeg CLI is needed (scripts/setup-media)");
     let model = dir.join("clip-model");
     write_random_clip_model(&model, &ClipShape::TINY).unwrap();
 

@@ -3,9 +3,12 @@
 //! scene gets the slice spoken during it and a 384-dimension embedding of it, and the stage list
 //! names every stage in order.
 
+mod process_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use process_support::{process_json, scratch};
 use serde_json::Value;
 
 fn run(program: &str, args: &[&str]) {
@@ -87,19 +90,9 @@ fn spoken_two_shot_clip(dir: &Path) -> PathBuf {
 
 #[test]
 fn every_stage_runs_and_each_scene_gets_its_transcript_slice_and_embedding() {
-    let dir =
-        std::env::temp_dir().join(format!("heimdex-speech-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("speech");
     let clip = spoken_two_shot_clip(&dir);
-    let out = Command::new(env!("CARGO_BIN_EXE_heimdex"))
-        .args(["process", "--json"])
-        .arg(&clip)
-        .env_remove("DATABASE_URL")
-        .env("HEIMDEX_DB_PATH", dir.join("store.db"))
-        .env("HEIMDEX_KEYFRAMES_DIR", dir.join("keyframes"))
-        .env("HEIMDEX_WHISPER_THREADS", "2")
-        .output()
-        .unwrap();
+    let out = process_json(&dir).arg(&clip).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let result: Value = serde_json::from_slice(&out.stdout).unwrap();
