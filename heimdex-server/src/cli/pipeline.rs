@@ -3,29 +3,39 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use heimdex_core::{Pipeline, Store};
+use heimdex_adapters::stages::{builtin_pipeline, Hold};
+use heimdex_core::{Pipeline, SequentialPipeline, Store};
 
+use super::worker::PipelineChoice;
 use super::CliError;
 
-/// The worker's pipeline without the `media` feature: the built-in `downloading` check, then a
-/// `hold` stage when `hold` is not zero.
-#[cfg(not(feature = "media"))]
+/// The worker's pipeline: the built-in `downloading` check with `--pipeline basic`, else every
+/// stage this build has ([`full_stages`]); then a `hold` stage when `hold` is not zero.
 pub(crate) fn worker(
-    _store: Arc<dyn Store>,
+    store: Arc<dyn Store>,
     hold: Duration,
+    choice: PipelineChoice,
 ) -> Result<Arc<dyn Pipeline>, CliError> {
-    Ok(Arc::new(heimdex_adapters::stages::builtin_pipeline(hold)))
-}
-
-/// The worker's pipeline with the `media` feature: every media stage (see [`media`]), then a
-/// `hold` stage when `hold` is not zero.
-#[cfg(feature = "media")]
-pub(crate) fn worker(store: Arc<dyn Store>, hold: Duration) -> Result<Arc<dyn Pipeline>, CliError> {
-    let mut pipeline = media_stages(store)?;
+    let mut pipeline = match choice {
+        PipelineChoice::Full => full_stages(store)?,
+        PipelineChoice::Basic => builtin_pipeline(Duration::ZERO),
+    };
     if !hold.is_zero() {
-        pipeline = pipeline.stage(Arc::new(heimdex_adapters::stages::Hold::new(hold)));
+        pipeline = pipeline.stage(Arc::new(Hold::new(hold)));
     }
     Ok(Arc::new(pipeline))
+}
+
+/// Every stage this build has: without the `media` feature only `downloading`.
+#[cfg(not(feature = "media"))]
+fn full_stages(_store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
+    Ok(builtin_pipeline(Duration::ZERO))
+}
+
+/// Every stage this build has: the media stages ([`media_stages`]).
+#[cfg(feature = "media")]
+fn full_stages(store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
+    media_stages(store)
 }
 
 /// `heimdex process`'s pipeline: every media stage this build has.
@@ -41,10 +51,10 @@ pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError
 /// and the image embedding of its best keyframe when `HEIMDEX_CLIP_MODEL` names a CLIP-style
 /// model (a folder that does not hold one fails the command).
 #[cfg(feature = "media")]
-fn media_stages(store: Arc<dyn Store>) -> Result<heimdex_core::SequentialPipeline, CliError> {
+fn media_stages(store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
     use heimdex_adapters::media::{Metadata, SceneDetection};
     use heimdex_adapters::stages::{Indexing, LocalSource};
-    let pipeline = heimdex_core::SequentialPipeline::new()
+    let pipeline = SequentialPipeline::new()
         .stage(Arc::new(LocalSource))
         .stage(Arc::new(Metadata::new(store.clone())))
         .stage(Arc::new(SceneDetection::default()));

@@ -1,11 +1,9 @@
 //! `heimdex worker`: claims jobs from the configured store's queue and runs the pipeline this build
 //! has (or `--pipeline basic`) until SIGTERM or Ctrl-C, then drains (see `heimdex_adapters::worker`).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use heimdex_adapters::stages::builtin_pipeline;
 use heimdex_adapters::worker::{open_backend, termination, Worker, WorkerConfig};
 use heimdex_adapters::StoreConfig;
 use heimdex_core::queue::RetryPolicy;
@@ -82,10 +80,7 @@ pub(crate) async fn run(store: StoreConfig, args: WorkerArgs) -> Result<(), CliE
     };
     let backend = open_backend(&store, policy).await?;
     let hold = args.hold.unwrap_or_default();
-    let pipeline = match args.pipeline {
-        PipelineChoice::Full => super::pipeline::worker(backend.store.clone(), hold)?,
-        PipelineChoice::Basic => Arc::new(builtin_pipeline(hold)),
-    };
+    let pipeline = super::pipeline::worker(backend.store.clone(), hold, args.pipeline)?;
     let mut worker = Worker::new(
         backend.queue.clone(),
         pipeline,
