@@ -26,14 +26,7 @@ pub async fn enqueue_file(
     path_or_uri: &str,
 ) -> Result<VideoId> {
     let source = validate_source(path_or_uri).await?;
-    let video = catalog
-        .create_video(NewVideo {
-            id: None,
-            owner_id: owner,
-            storage_path: source.location.clone(),
-            filename: source.filename,
-        })
-        .await?;
+    let video = catalog.create_video(source.new_video(owner)).await?;
     let job = NewJob {
         video,
         source: source.location,
@@ -54,6 +47,18 @@ pub struct Source {
     pub location: String,
     /// The last path segment, when there is one.
     pub filename: Option<String>,
+}
+
+impl Source {
+    /// The video row for this source, owned by `owner`, with a fresh id.
+    pub fn new_video(&self, owner: UserId) -> NewVideo {
+        NewVideo {
+            id: None,
+            owner_id: owner,
+            storage_path: self.location.clone(),
+            filename: self.filename.clone(),
+        }
+    }
 }
 
 /// Checks `path_or_uri` as [`enqueue_file`] does, without creating anything.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::Args;
 use heimdex_adapters::enqueue::validate_source;
 use heimdex_adapters::StoreConfig;
-use heimdex_core::record::{NewProfile, NewVideo};
+use heimdex_core::record::NewProfile;
 use heimdex_core::{Cancellation, Job, Pipeline, Store, TimingEvent, UserId, VideoId};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
@@ -88,14 +88,7 @@ async fn process_one(
             "{file}: process takes local files; queue URIs with `heimdex enqueue`"
         )));
     }
-    let video: VideoId = store
-        .create_video(NewVideo {
-            id: None,
-            owner_id: owner,
-            storage_path: source.location.clone(),
-            filename: source.filename,
-        })
-        .await?;
+    let video: VideoId = store.create_video(source.new_video(owner)).await?;
     store.record(TimingEvent::JobQueued {
         video,
         at: heimdex_core::time::now(),
