@@ -20,7 +20,8 @@
 #    that .heimdex/models/ggml-tiny.en.bin was converted from).
 # 4. Runs REPS rounds. Each round runs every pair once, the Heimdex side first in odd rounds and
 #    the peer first in even ones, so the load of a shared machine falls on both sides alike:
-#    decode-only (media_bench decode / OpenCV's read loop), scene detection (media_bench scenes /
+#    decode-only (media_bench decode, exact, and decode-fast, deblocking skipped as scene detection
+#    does / OpenCV's read loop), scene detection (media_bench scenes /
 #    PySceneDetect ContentDetector, default downscale), transcription (media_bench transcribe,
 #    whisper.cpp beam 5 / faster-whisper beam 5, CPU, float32 and int8, 2 threads) and the whole
 #    pipeline (`heimdex process --json` on speech.mp4 and silent.mp4, fresh embedded store).
@@ -122,7 +123,8 @@ pair() {
 }
 
 for (( ROUND = 1; ROUND <= REPS; ROUND++ )); do
-  pair "heimdex_decode|$BENCH decode $SPEECH" "opencv_decode|$PY $ROOT/benches/media/peers.py decode $SPEECH"
+  pair "heimdex_decode|$BENCH decode $SPEECH" "opencv_decode|$PY $ROOT/benches/media/peers.py decode $SPEECH" \
+    "heimdex_decode_fast|$BENCH decode-fast $SPEECH"
   pair "heimdex_scenes|$BENCH scenes $SPEECH" "pyscenedetect|$PY $ROOT/benches/media/peers.py scenes $SPEECH"
   pair "heimdex_transcribe|$BENCH transcribe $SPEECH $GGML" \
     "faster_whisper_f32|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 float32 $THREADS" \

@@ -73,9 +73,15 @@ def main(results_path, script_path):
     hs, ps = fps("heimdex_scenes"), fps("pyscenedetect")
     print(f"| scene detection, frames/s (peer: PySceneDetect ContentDetector) | {hs:.0f} | {ps:.0f} | {hs / ps:.2f}× |")
     print(f"| scene detection ÷ own decode-only | {100 * hs / hd:.0f} % | {100 * ps / cv:.0f} % | |")
+    if "heimdex_decode_fast" in runs:
+        hf = fps("heimdex_decode_fast")
+        print(f"| decode only as scene detection decodes (deblocking skipped), frames/s | {hf:.0f} | | |")
+        print(f"| scene detection ÷ that decode-only | {100 * hs / hf:.0f} % | | |")
     spread = {
         label: [round(r["out"]["frames"] / r["out"]["seconds"]) for r in runs[label]]
-        for label in ("heimdex_decode", "opencv_decode", "heimdex_scenes", "pyscenedetect")
+        for label in ("heimdex_decode", "heimdex_decode_fast", "opencv_decode", "heimdex_scenes",
+                      "pyscenedetect")
+        if label in runs
     }
     ht = med("heimdex_transcribe", "seconds")
     hl = med("heimdex_transcribe", "load_s")

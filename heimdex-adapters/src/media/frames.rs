@@ -26,13 +26,13 @@ pub(crate) struct FrameScores {
     pub corrupt: usize,
 }
 
-/// Decodes stream `index` of `input` with `config.decode_threads` threads, scales each frame to
+/// Decodes stream `index` of `input` as `config` says (threads, deblocking), scales each frame to
 /// `config.target_width` (planar RGB, area averaging) and scores it. Stops early when `stop` is set.
 ///
-/// Two threads share the work: this one decodes and scales (FFmpeg), a scoped scorer thread
-/// turns each scaled frame into HSV and scores it against the one before, so scoring overlaps
-/// decoding instead of holding up the packets the decoder's frame threads wait for. Scaled frames
-/// travel in a few recycled buffers, never one allocation per frame.
+/// Two threads share the work: this one only decodes, and a scoped scorer thread scales each
+/// frame, turns it into HSV and scores it against the one before. Decoded frames cross over
+/// as they are (a reference to the decoder's buffer, no copy), so the decoder is never held up
+/// by scoring and keeps its frame threads fed.
 pub(crate) fn frame_scores(
     input: &mut Input,
     index: usize,
@@ -42,24 +42,22 @@ pub(crate) fn frame_scores(
     stop: &StopFlag,
 ) -> Result<FrameScores, StageError> {
     let (time_base, start) = clock(input, index).unwrap_or((0.0, 0));
-    let mut scaler = Scaler::new(config, fps, time_base, start);
-    let (full_tx, full_rx) = mpsc::sync_channel::<Scaled>(IN_FLIGHT);
-    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    let (frames_tx, frames_rx) = mpsc::sync_channel::<frame::Video>(IN_FLIGHT);
     std::thread::scope(|scope| {
-        let scorer = scope.spawn(move || score_all(full_rx, empty_tx));
-        let mut times = Vec::new();
-        let decoded = decode_video(input, index, config.decode_threads, path, stop, &mut |f| {
-            let buffer = empty_rx.try_recv().unwrap_or_default();
-            let scaled = scaler.scale(f, buffer)?;
-            times.push(scaled.time);
-            // The scorer only stops early by panicking, which the join below reports.
-            let _ = full_tx.send(scaled);
-            Ok(())
+        // FFmpeg's scaler is not `Send`: the scorer makes its own.
+        let scorer =
+            scope.spawn(move || score_all(frames_rx, Scaler::new(config, fps, time_base, start)));
+        let decoded = decode_video(input, index, config.into(), path, stop, &mut |f| {
+            // The scorer hangs up only when it failed; its error is the one reported below.
+            frames_tx.send(f).map_err(|_| {
+                StageError::new(FailureKind::Internal, "the scene scorer stopped early")
+            })
         });
-        drop(full_tx);
-        let scores = scorer.join().map_err(|_| {
+        drop(frames_tx);
+        let scored = scorer.join().map_err(|_| {
             StageError::new(FailureKind::Internal, "the scene scorer thread panicked")
         })?;
+        let (times, scores) = scored?;
         let decoded = decoded?;
         Ok(FrameScores {
             times,
@@ -69,40 +67,29 @@ pub(crate) fn frame_scores(
     })
 }
 
-/// Scaled frames queued between the decoding and the scoring thread.
+/// Decoded frames queued between the decoding and the scoring thread.
 const IN_FLIGHT: usize = 8;
 
-/// One scaled frame: its red, green and blue planes one after the other (no padding) and its
-/// presentation time.
-struct Scaled {
-    rgb: Vec<u8>,
-    width: usize,
-    rows: usize,
-    time: f64,
-    /// True for the first frame after a change of size or format (scores 0).
-    restart: bool,
-}
-
-/// The scorer thread: scores every frame against the one before, returns the scores in order
-/// and hands each buffer back for reuse.
-fn score_all(frames: mpsc::Receiver<Scaled>, empties: mpsc::Sender<Vec<u8>>) -> Vec<f64> {
-    let mut scores = Vec::new();
+/// The scorer thread: scales and dates every frame and scores it against the one before.
+/// Returns the times and scores in order, or the first scaling error.
+fn score_all(
+    frames: mpsc::Receiver<frame::Video>,
+    mut scaler: Scaler,
+) -> Result<(Vec<f64>, Vec<f64>), StageError> {
+    let (mut times, mut scores) = (Vec::new(), Vec::new());
     let (mut previous, mut current) = (HsvFrame::default(), HsvFrame::default());
     for frame in frames {
-        let n = frame.width * frame.rows;
-        let (r, rest) = frame.rgb.split_at(n);
-        let (g, b) = rest.split_at(n);
-        current.fill_from_planes(r, g, b);
-        let comparable = !frame.restart && !scores.is_empty() && previous.len() == current.len();
+        let (time, restart) = scaler.scale(&frame, &mut current)?;
+        let comparable = !restart && !scores.is_empty() && previous.len() == current.len();
+        times.push(time);
         scores.push(if comparable {
             content_score(&previous, &current)
         } else {
             0.0
         });
         std::mem::swap(&mut previous, &mut current);
-        let _ = empties.send(frame.rgb);
     }
-    scores
+    Ok((times, scores))
 }
 
 /// Scales frames to the detector's size and dates them.
@@ -110,8 +97,10 @@ struct Scaler {
     fps: Option<f64>,
     time_base: f64,
     start: i64,
+    /// swscale for the current format and size, and that format and size.
     scaler: Option<(scaling::Context, (Pixel, u32, u32))>,
     config: SceneDetectionConfig,
+    /// The scaled frame, planar RGB.
     rgb: frame::Video,
     frames: usize,
     last_time: f64,
@@ -131,39 +120,34 @@ impl Scaler {
         }
     }
 
-    /// The frame scaled into `buffer` (planar RGB), with its presentation time.
-    fn scale(&mut self, frame: &frame::Video, mut buffer: Vec<u8>) -> Result<Scaled, StageError> {
+    /// Scales `frame` into `hsv` and returns its presentation time, and whether it is the first
+    /// frame after a change of size or format (which scores 0).
+    fn scale(
+        &mut self,
+        frame: &frame::Video,
+        hsv: &mut HsvFrame,
+    ) -> Result<(f64, bool), StageError> {
         let key = (frame.format(), frame.width(), frame.height());
         let restart = self.scaler.as_ref().map(|(_, k)| *k) != Some(key);
         if restart {
-            let (w, h) = self.config.scaled_size(key.1, key.2);
-            let scaler = scaling::Context::get(key.0, key.1, key.2, Pixel::GBRP, w, h, Flags::AREA)
+            let (format, w, h) = key;
+            let (to_w, to_h) = self.config.scaled_size(w, h);
+            let scaler = scaling::Context::get(format, w, h, Pixel::GBRP, to_w, to_h, Flags::AREA)
                 .map_err(|err| {
-                    StageError::new(
-                        FailureKind::Decode,
-                        format!("cannot scale {:?} {}x{} frames: {err}", key.0, key.1, key.2),
-                    )
-                    .with_source(err)
+                    let message = format!("cannot scale {format:?} {w}x{h} frames: {err}");
+                    StageError::new(FailureKind::Decode, message).with_source(err)
                 })?;
             self.scaler = Some((scaler, key));
         }
         let (scaler, _) = self.scaler.as_mut().expect("set above");
         scaler.run(frame, &mut self.rgb).map_err(|err| {
-            StageError::new(
-                FailureKind::Decode,
-                format!("scaling a frame failed: {err}"),
-            )
-            .with_source(err)
+            let message = format!("scaling a frame failed: {err}");
+            StageError::new(FailureKind::Decode, message).with_source(err)
         })?;
         let (width, rows) = (self.rgb.width() as usize, self.rgb.height() as usize);
-        buffer.clear();
-        // GBRP's planes are green, blue, red: copied out as red, green, blue without padding.
-        for plane in [2, 0, 1] {
-            let stride = self.rgb.stride(plane);
-            for row in self.rgb.data(plane).chunks(stride).take(rows) {
-                buffer.extend_from_slice(&row[..width]);
-            }
-        }
+        // GBRP's planes are green, blue, red.
+        let plane = |p: usize| (self.rgb.data(p), self.rgb.stride(p));
+        hsv.fill_from_planes([plane(2), plane(0), plane(1)], width, rows);
         let time = match frame.timestamp() {
             Some(ts) => (ts - self.start) as f64 * self.time_base,
             None => match self.fps {
@@ -173,12 +157,6 @@ impl Scaler {
         };
         self.frames += 1;
         self.last_time = time;
-        Ok(Scaled {
-            rgb: buffer,
-            width,
-            rows,
-            time,
-            restart,
-        })
+        Ok((time, restart))
     }
 }

@@ -77,14 +77,16 @@ pub fn detect_scenes(path: &Path, config: &SceneDetectionConfig) -> Result<Detec
     detect(path, None, config, &StopFlag::default())
 }
 
-/// Decodes the video of the file at `path` without scoring it, with `threads` decoder threads
-/// (0: one per core), and returns how many frames it has (blocking). The baseline scene detection
-/// is measured against.
-pub fn decode_only(path: &Path, threads: usize) -> Result<usize, StageError> {
+/// Decodes the video of the file at `path` without scoring it, as scene detection with `config`
+/// would decode it (its threads and deblocking), and returns how many frames it has (blocking).
+/// The baseline scene detection is measured against.
+pub fn decode_only(path: &Path, config: &SceneDetectionConfig) -> Result<usize, StageError> {
     let mut input = probe::open(path)?;
     let index = probe::facts(&input, path)?.video_stream;
     let stop = StopFlag::default();
-    let decoded = decode_video(&mut input, index, threads, path, &stop, &mut |_| Ok(()))?;
+    let decoded = decode_video(&mut input, index, config.into(), path, &stop, &mut |_| {
+        Ok(())
+    })?;
     Ok(decoded.frames)
 }
 

@@ -37,19 +37,33 @@ impl HsvFrame {
             .flat_map(|row| row[..width * 3].chunks_exact(3))
             .collect();
         let plane = |c: usize| pixels.iter().map(|px| px[c]).collect::<Vec<u8>>();
-        self.fill_from_planes(&plane(0), &plane(1), &plane(2));
+        let (r, g, b) = (plane(0), plane(1), plane(2));
+        self.fill_from_planes([(&r, width), (&g, width), (&b, width)], width, rows);
     }
 
-    /// Refills the planes from red, green and blue planes of the same length, reusing the
-    /// buffers. Branch-free over the pixels, so the compiler vectorises it.
-    pub(crate) fn fill_from_planes(&mut self, r: &[u8], g: &[u8], b: &[u8]) {
-        let n = r.len().min(g.len()).min(b.len());
+    /// Refills the planes from a `width`×`rows` picture given as its red, green and blue planes,
+    /// each with its stride (bytes from one row to the next), reusing the buffers. Branch-free
+    /// over the pixels, so the compiler vectorises it.
+    pub(crate) fn fill_from_planes(&mut self, rgb: [(&[u8], usize); 3], width: usize, rows: usize) {
+        let n = width * rows;
         for plane in [&mut self.h, &mut self.s, &mut self.v] {
             plane.resize(n, 0);
         }
-        let (h, s, v) = (&mut self.h[..n], &mut self.s[..n], &mut self.v[..n]);
-        for i in 0..n {
-            (h[i], s[i], v[i]) = hsv(r[i], g[i], b[i]);
+        let [(r, r_stride), (g, g_stride), (b, b_stride)] = rgb;
+        let rows_of = |plane, stride| plane_rows(plane, stride, width, rows);
+        let out = self.h.chunks_exact_mut(width.max(1));
+        let out = out.zip(self.s.chunks_exact_mut(width.max(1)));
+        let out = out.zip(self.v.chunks_exact_mut(width.max(1)));
+        let rgb_rows = rows_of(r, r_stride)
+            .zip(rows_of(g, g_stride))
+            .zip(rows_of(b, b_stride));
+        for (((h, s), v), ((r, g), b)) in out.zip(rgb_rows) {
+            // Equal lengths, stated, so the loop has no bounds checks and vectorises.
+            let (h, s, v) = (&mut h[..width], &mut s[..width], &mut v[..width]);
+            let (r, g, b) = (&r[..width], &g[..width], &b[..width]);
+            for i in 0..width {
+                (h[i], s[i], v[i]) = hsv(r[i], g[i], b[i]);
+            }
         }
     }
 
@@ -59,37 +73,66 @@ impl HsvFrame {
     }
 }
 
+/// The first `rows` rows of a plane whose rows are `stride` bytes apart, each `width` bytes.
+fn plane_rows(
+    plane: &[u8],
+    stride: usize,
+    width: usize,
+    rows: usize,
+) -> impl Iterator<Item = &[u8]> {
+    let rows = plane.chunks(stride.max(1)).take(rows);
+    rows.map(move |row| &row[..width])
+}
+
 /// The content score between two frames of the same size: 0 (identical) to 255.
 pub(crate) fn content_score(a: &HsvFrame, b: &HsvFrame) -> f64 {
     let n = a.len().min(b.len());
     if n == 0 {
         return 0.0;
     }
-    let sum = |x: &[u8], y: &[u8]| -> u64 {
-        x.iter()
-            .zip(y)
-            .map(|(&p, &q)| u64::from(p.abs_diff(q)))
-            .sum()
-    };
-    let total = sum(&a.h, &b.h) + sum(&a.s, &b.s) + sum(&a.v, &b.v);
+    let total = abs_diff_sum(&a.h, &b.h) + abs_diff_sum(&a.s, &b.s) + abs_diff_sum(&a.v, &b.v);
     total as f64 / (3.0 * n as f64)
+}
+
+/// The sum of `|x[i] - y[i]|`. Blocks of 16 lanes add up in `u16` (at most 255 × 256 per lane
+/// per block run), which vectorises to byte-wide SIMD; the blocks' totals add up in `u64`.
+fn abs_diff_sum(x: &[u8], y: &[u8]) -> u64 {
+    const LANES: usize = 16;
+    const RUN: usize = LANES * 256;
+    let mut total = 0u64;
+    for (xs, ys) in x.chunks(RUN).zip(y.chunks(RUN)) {
+        let mut lanes = [0u16; LANES];
+        let (xb, yb) = (xs.chunks_exact(LANES), ys.chunks_exact(LANES));
+        let tail: u64 = (xb.remainder().iter().zip(yb.remainder()))
+            .map(|(&p, &q)| u64::from(p.abs_diff(q)))
+            .sum();
+        for (xl, yl) in xb.zip(yb) {
+            for i in 0..LANES {
+                lanes[i] += u16::from(xl[i].abs_diff(yl[i]));
+            }
+        }
+        total += tail + lanes.iter().map(|&l| u64::from(l)).sum::<u64>();
+    }
+    total
 }
 
 /// OpenCV's 8-bit RGB→HSV, with hue and saturation scaled down for dark pixels.
 ///
-/// Branch-free, and the quotients are integer divisions, truncated toward zero, done in `f32`:
-/// for operands under 2^24 a correctly rounded quotient truncates to the integer quotient
-/// exactly (a non-integer quotient of integers below 2^15 is at least 1/255 from the next
-/// integer, far beyond `f32`'s error), and float division vectorises where integer division
-/// cannot. The unit tests compare it with the integer formula on every colour.
+/// Branch-free, in `i16` (whose `min`, `max` and products are baseline x86-64 SIMD, where
+/// `i32`'s are not; every intermediate but the quotients' numerators fits), with the quotients
+/// as integer divisions, truncated toward zero, done in `f32`: for operands under 2^24 a
+/// correctly rounded quotient truncates to the integer quotient exactly (a non-integer quotient
+/// of integers below 2^15 is at least 1/255 from the next integer, far beyond `f32`'s error),
+/// and float division vectorises where integer division cannot. The unit tests compare it with
+/// the integer formula on every colour.
 #[inline(always)]
 fn hsv(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
-    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    let (r, g, b) = (i16::from(r), i16::from(g), i16::from(b));
     let v = r.max(g).max(b);
     let diff = v - r.min(g).min(b);
-    let quotient = |a: i32, b: i32| (a as f32 / b.max(1) as f32) as i32;
+    let quotient = |a: f32, b: i16| (a / f32::from(b.max(1))) as i16;
     // Grey (diff 0) gives 0 for both: its numerators are 0.
-    let s = quotient(255 * diff, v);
+    let s = quotient(255.0 * f32::from(diff), v);
     let (base, numerator) = if v == r {
         (0, g - b)
     } else if v == g {
@@ -97,11 +140,12 @@ fn hsv(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
     } else {
         (240, r - g)
     };
-    let h60 = base + quotient(60 * numerator, diff);
+    let h60 = base + quotient(60.0 * f32::from(numerator), diff);
     let h = (h60 + if h60 < 0 { 360 } else { 0 }) >> 1;
-    let weight = v.min(DARK_KNEE as i32);
+    // At most 179 × 128 or 255 × 128: fits `i16`.
+    let weight = v.min(DARK_KNEE as i16);
     // DARK_KNEE is a power of two: the division is a shift.
-    let scale = |x: i32| ((x * weight) >> DARK_KNEE.trailing_zeros()) as u8;
+    let scale = |x: i16| ((x * weight) >> DARK_KNEE.trailing_zeros()) as u8;
     (scale(h), scale(s), v as u8)
 }
 
@@ -184,5 +228,49 @@ mod tests {
         frame.fill_from_rgb24(&data, 8, 2, 2);
         assert_eq!(frame.len(), 4);
         assert_eq!(content_score(&frame, &solid([255, 0, 0], 2, 2)), 0.0);
+    }
+
+    #[test]
+    fn abs_diff_sum_matches_the_plain_sum_over_every_length_and_block_edge() {
+        // A fixed xorshift: the same bytes on every run.
+        let mut state = 0x9e37_79b9_u32;
+        let mut byte = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        };
+        // Past one 4,096-byte run (the u16 lanes' limit), with tails of every size.
+        for n in [0, 1, 15, 16, 17, 4095, 4096, 4097, 36_864, 36_871] {
+            let x: Vec<u8> = (0..n).map(|_| byte()).collect();
+            let y: Vec<u8> = (0..n).map(|_| byte()).collect();
+            let plain: u64 = x
+                .iter()
+                .zip(&y)
+                .map(|(&p, &q)| u64::from(p.abs_diff(q)))
+                .sum();
+            assert_eq!(abs_diff_sum(&x, &y), plain, "length {n}");
+        }
+        // The largest difference everywhere fills the lanes to 255 × 256 without overflow.
+        let (zeros, full) = (vec![0u8; 8192], vec![255u8; 8192]);
+        assert_eq!(abs_diff_sum(&zeros, &full), 255 * 8192);
+    }
+
+    #[test]
+    fn planes_are_read_by_their_own_strides() {
+        // A 2x2 picture: red and green planes padded to 4 bytes a row, blue unpadded.
+        let r = [255, 0, 7, 7, 0, 255, 7, 7];
+        let g = [0, 255, 9, 9, 0, 0, 9, 9];
+        let b = [0, 0, 255, 0];
+        let mut frame = HsvFrame::default();
+        frame.fill_from_planes([(&r, 4), (&g, 4), (&b, 2)], 2, 2);
+        let packed = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 0, 0];
+        let mut expected = HsvFrame::default();
+        expected.fill_from_rgb24(&packed, 6, 2, 2);
+        assert_eq!(frame.len(), 4);
+        assert_eq!(
+            (&frame.h, &frame.s, &frame.v),
+            (&expected.h, &expected.s, &expected.v)
+        );
     }
 }
