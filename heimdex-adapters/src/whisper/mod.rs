@@ -28,7 +28,7 @@ mod transcription;
 
 #[cfg(feature = "whisper")]
 pub use config::{default_model_path, TranscriptionConfig, DEFAULT_MODEL, MODEL_FILE};
-pub use convert::{import_whisper, Hparams, ImportError, ImportReport};
+pub use convert::{import_whisper, Hparams, ImportError, ImportReport, WeightType};
 #[cfg(feature = "whisper")]
 pub use transcript::{spoken_text, Segment, Transcript};
 #[cfg(feature = "whisper")]

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use super::ct2::{Ct2Model, Variable};
 use super::hparams::Hparams;
-use super::{mel, ImportError};
+use super::q8;
+use super::{mel, ImportError, WeightType};
 
 /// `ggml` in ASCII, read as a little-endian u32.
 pub(crate) const MAGIC: u32 = 0x6767_6d6c;
@@ -15,9 +16,14 @@ pub(crate) fn write(
     model: &Ct2Model,
     hp: &Hparams,
     vocab: &[Vec<u8>],
+    weights: WeightType,
     out: &mut dyn Write,
 ) -> Result<usize, ImportError> {
-    let mut w = Writer { out, tensors: 0 };
+    let mut w = Writer {
+        out,
+        tensors: 0,
+        weights,
+    };
     w.u32(MAGIC)?;
     let fields = [
         hp.n_vocab,
@@ -30,7 +36,7 @@ pub(crate) fn write(
         hp.n_text_head,
         hp.n_text_layer,
         hp.n_mels,
-        1, // ftype: f16 weight matrices
+        weights.ftype(),
     ];
     for field in fields {
         w.i32(field)?;
@@ -72,7 +78,7 @@ fn encoder(model: &Ct2Model, hp: &Hparams, w: &mut Writer<'_>) -> Result<(), Imp
 
 fn decoder(model: &Ct2Model, hp: &Hparams, w: &mut Writer<'_>) -> Result<(), ImportError> {
     let embed = model.get("decoder/embeddings/weight")?;
-    w.tensor_f16("decoder.token_embedding.weight", &embed.dims, embed)?;
+    w.tensor_weight("decoder.token_embedding.weight", &embed.dims, embed)?;
     let pos = model.get("decoder/position_encodings/encodings")?;
     w.tensor_f32("decoder.positional_embedding", &pos.dims, pos)?;
     for i in 0..hp.n_text_layer {
@@ -162,7 +168,7 @@ fn ffn(model: &Ct2Model, ct2: &str, ggml: &str, w: &mut Writer<'_>) -> Result<()
 
 fn linear(model: &Ct2Model, ct2: &str, ggml: &str, w: &mut Writer<'_>) -> Result<(), ImportError> {
     let weight = model.get(&format!("{ct2}/weight"))?;
-    w.tensor_f16(&format!("{ggml}.weight"), &weight.dims, weight)?;
+    w.tensor_weight(&format!("{ggml}.weight"), &weight.dims, weight)?;
     let bias = model.get(&format!("{ct2}/bias"))?;
     w.tensor_f32(&format!("{ggml}.bias"), &bias.dims, bias)
 }
@@ -192,7 +198,7 @@ fn split_linear(
     let b_size = n * bias.dtype.size();
     for (k, part) in parts.iter().enumerate() {
         let piece = slice(weight, vec![n, cols], k * w_size, w_size);
-        w.tensor_f16(&format!("{ggml}.{part}.weight"), &piece.dims, &piece)?;
+        w.tensor_weight(&format!("{ggml}.{part}.weight"), &piece.dims, &piece)?;
         if *part != "key" {
             let piece = slice(bias, vec![n], k * b_size, b_size);
             w.tensor_f32(&format!("{ggml}.{part}.bias"), &piece.dims, &piece)?;
@@ -224,6 +230,8 @@ fn layer_norm(
 struct Writer<'a> {
     out: &'a mut dyn Write,
     tensors: usize,
+    /// How weight matrices are stored.
+    weights: WeightType,
 }
 
 impl Writer<'_> {
@@ -241,7 +249,8 @@ impl Writer<'_> {
         self.bytes(&x.to_le_bytes())
     }
 
-    /// A tensor header: rank, name length, type (0 f32, 1 f16), dims innermost first, name.
+    /// A tensor header: rank, name length, type (0 f32, 1 f16, 8 q8_0), dims innermost first,
+    /// name.
     fn header(&mut self, name: &str, dims: &[usize], ftype: usize) -> Result<(), ImportError> {
         self.i32(dims.len())?;
         self.i32(name.len())?;
@@ -274,6 +283,29 @@ impl Writer<'_> {
         let raw = var.to_f16_bytes().map_err(|e| bad(name, e))?;
         self.header(name, dims, 1)?;
         self.bytes(&raw)
+    }
+
+    /// A weight matrix (a linear layer's or the token embedding), stored as `self.weights` says.
+    /// whisper.cpp creates these, and only these, with the file's weight type; convolution
+    /// kernels stay f16 whatever it is.
+    fn tensor_weight(
+        &mut self,
+        name: &str,
+        dims: &[usize],
+        var: &Variable,
+    ) -> Result<(), ImportError> {
+        match self.weights {
+            WeightType::F16 => self.tensor_f16(name, dims, var),
+            WeightType::Q8_0 => {
+                let data = var.to_f32().map_err(|e| bad(name, e))?;
+                let raw = q8::quantize(&data).ok_or_else(|| {
+                    let why = format!("rows of {dims:?} are not whole blocks of {}", q8::BLOCK);
+                    bad(name, why)
+                })?;
+                self.header(name, dims, q8::GGML_TYPE_Q8_0)?;
+                self.bytes(&raw)
+            }
+        }
     }
 }
 

@@ -206,7 +206,7 @@ fn a_synthetic_model_converts_to_the_ggml_layout() {
     std::fs::write(model_dir.join("vocabulary.txt"), vocabulary()).unwrap();
     let out = dir.join("out/ggml-test.bin");
 
-    let report = import_whisper(&dir, &out).unwrap();
+    let report = import_whisper(&dir, &out, WeightType::F16).unwrap();
     assert_eq!(report.tensors, report_count());
     assert_eq!(report.vocab, 256);
     let g = read_ggml(&std::fs::read(&out).unwrap());
@@ -258,7 +258,7 @@ fn report_count() -> usize {
 fn a_folder_without_a_model_is_a_clear_error() {
     let dir = std::env::temp_dir().join(format!("heimdex-whisper-empty-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let err = import_whisper(&dir, &dir.join("x.bin")).unwrap_err();
+    let err = import_whisper(&dir, &dir.join("x.bin"), WeightType::F16).unwrap_err();
     assert!(err.to_string().contains("model.bin"), "{err}");
     assert!(!dir.join("x.bin").exists());
     let _ = std::fs::remove_dir_all(&dir);
