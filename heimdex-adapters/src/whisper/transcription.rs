@@ -112,6 +112,9 @@ pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
     (10.0 * mean_square.log10()) as f32
 }
 
+/// The closure type whisper-rs 0.16's abort trampoline expects (see `run_whisper`).
+type AbortCallback = Box<dyn FnMut() -> bool>;
+
 fn run_whisper(
     ctx: &WhisperContext,
     samples: &[f32],
@@ -155,15 +158,24 @@ fn run_whisper(
     params.set_suppress_blank(true);
     params.set_suppress_nst(true);
     params.set_no_speech_thold(config.no_speech_threshold);
-    // No abort callback: whisper-rs 0.16's `set_abort_callback_safe` hands whisper.cpp a pointer
-    // of the wrong type (its trampoline reads a boxed trait object as the closure), which aborts
-    // every encode. A cancelled job's Whisper run therefore finishes in the background.
+    // whisper.cpp asks between graph steps whether to stop, so a cancelled job's run ends
+    // within milliseconds instead of finishing in the background. whisper-rs 0.16's
+    // `set_abort_callback_safe` stores the closure as a `Box<dyn FnMut() -> bool>` but its
+    // trampoline reads that data as `F`: with `F` being that very boxed trait object, the two
+    // agree. (whisper-rs never frees the box: one small allocation per transcription.)
+    let watched = stop.clone();
+    let abort: AbortCallback = Box::new(move || watched.is_set());
+    params.set_abort_callback_safe::<_, AbortCallback>(Some(abort));
     if stop.is_set() {
         return Err(Stop::stopped());
     }
+    // An aborted run fails; it is the stop, not the audio, that failed it.
     state
         .full(params, samples)
-        .map_err(|err| failed("transcribing", err))?;
+        .map_err(|err| match stop.is_set() {
+            true => Stop::stopped(),
+            false => failed("transcribing", err),
+        })?;
 
     let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state()).map(str::to_owned);
     let mut segments = Vec::new();
@@ -219,3 +231,7 @@ fn average_logprob(
         sum / n as f32
     }
 }
+
+#[cfg(test)]
+#[path = "transcription_tests.rs"]
+mod tests;
