@@ -79,8 +79,10 @@ if [[ ! -f $SPEECH ]]; then
     -map '[v]' -map '[a]' -c:v libx264 -preset veryfast -pix_fmt yuv420p \
     -c:a aac -b:a 128k -ar 48000 -t 60 "$SPEECH.tmp.mp4"
   mv "$SPEECH.tmp.mp4" "$SPEECH"
-  ff -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono -map 0:v -map 1:a -c:v copy \
-    -c:a aac -b:a 64k -t 60 "$SILENT"
+fi
+if [[ ! -f $SILENT ]]; then
+  ffmpeg -hide_banner -nostdin -loglevel error -y -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono \
+    -map 0:v -map 1:a -c:v copy -c:a aac -b:a 64k -t 60 "$SILENT"
 fi
 CT2=$WORK/ct2-tiny.en
 if [[ ! -f $CT2/model.bin ]]; then
