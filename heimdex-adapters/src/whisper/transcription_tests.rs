@@ -8,10 +8,11 @@ use heimdex_core::FailureKind;
 
 use super::*;
 
-/// The tiny.en model of the repository's `.heimdex/models` (scripts/setup-whisper), or `None`
-/// (the test is skipped with a note; under CI, where the model must be there, it fails).
+/// The model the stage would load by default (`HEIMDEX_WHISPER_MODEL`, else the nearest
+/// `.heimdex/models`, where scripts/setup-whisper puts tiny.en), or `None` (the test is skipped
+/// with a note; under CI, where the model must be there, it fails).
 fn tiny_en() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models/ggml-tiny.en.bin");
+    let path = super::super::default_model_path();
     if path.is_file() {
         return Some(path);
     }
