@@ -1,14 +1,15 @@
 //! The `transcription` stage with the real tiny.en model (scripts/setup-whisper): speech of a
-//! known sentence comes back within 20 % word error rate with sane timings; silence, a tone
-//! chord, noise and a video without audio give an empty transcript; a missing model is a clear
-//! `model` failure. Without the model these tests skip with a note, or fail under CI.
+//! known sentence comes back within 20 % word error rate with sane timings, also after a long
+//! silence (which is cut out before Whisper runs); silence, a tone chord, noise and a video
+//! without audio give an empty transcript; a missing model is a clear `model` failure. Without the model these tests skip with a note, or fail under CI.
 
 mod whisper_support;
 
 use std::path::{Path, PathBuf};
 
 use heimdex_adapters::whisper::{
-    import_whisper, transcribe_file, Transcript, Transcription, TranscriptionConfig, WeightType,
+    import_whisper, transcribe_file, Segment, Transcript, Transcription, TranscriptionConfig,
+    WeightType,
 };
 use heimdex_core::{FailureKind, Job, JobContext, Stage, StageName, VideoId};
 use whisper_support::{model, wer, wheel, Clips};
@@ -58,6 +59,56 @@ async fn speech_of_a_known_sentence_comes_back_within_20_percent_wer() {
         assert!(s.end_s <= 8.5, "{s:?}");
         assert!((0.0..=1.0).contains(&s.no_speech_prob), "{s:?}");
         last_end = s.end_s;
+    }
+}
+
+#[tokio::test]
+async fn speech_after_a_long_silence_keeps_its_place_in_the_recording() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("gap");
+    let greeting = "Good morning everyone and welcome to the weekly meeting.";
+    let first = clips.speech_wav("first.wav", greeting);
+    let second = clips.speech_wav("second.wav", SENTENCE);
+    // 45 s of digital silence between the two: cut out before Whisper runs (one run each side).
+    let (first, second) = (first.to_str().unwrap(), second.to_str().unwrap());
+    let joined = "[0:a][1:a][2:a]concat=n=3:v=0:a=1[a]";
+    let wav = clips.ffmpeg(
+        "gap.wav",
+        &[
+            "-i",
+            first,
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=22050:cl=mono:d=45",
+            "-i",
+            second,
+            "-filter_complex",
+            joined,
+            "-map",
+            "[a]",
+        ],
+    );
+    let video = clips.video_with_audio("gap.mp4", wav.to_str().unwrap(), 60.0, 1);
+    let transcript = transcribe_file(&video, &config(&model)).unwrap();
+
+    let rate = wer(&format!("{greeting} {SENTENCE}"), &transcript.text);
+    assert!(rate <= 0.2, "WER {rate:.2}: {:?}", transcript.text);
+    let said = |word: &str| -> Vec<Segment> {
+        let segments = transcript.segments.iter();
+        segments
+            .filter(|s| s.text.contains(word))
+            .cloned()
+            .collect()
+    };
+    let morning = said("morning");
+    assert!(!morning.is_empty(), "{:?}", transcript.segments);
+    assert!(morning.iter().all(|s| s.end_s < 10.0), "{morning:?}");
+    let fox = said("fox");
+    assert!(!fox.is_empty(), "{:?}", transcript.segments);
+    // The second sentence starts after the greeting (about 3.5 s) and the 45 s of silence.
+    for s in fox {
+        assert!(s.start_s >= 45.0 && s.end_s <= 60.5, "{s:?}");
     }
 }
 

@@ -26,7 +26,8 @@ pub struct TranscriptionConfig {
     /// 0.6).
     pub no_speech_threshold: f32,
     /// Audio whose loudness (RMS, dBFS) is below this is silence: the transcript is empty and
-    /// Whisper does not run.
+    /// Whisper does not run. Within the audio, seconds below it are silent, and silences of 30 s
+    /// or more are cut out before Whisper runs (the segments keep their times in the recording).
     pub silence_dbfs: f32,
 }
 

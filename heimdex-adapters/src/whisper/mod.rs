@@ -22,6 +22,8 @@ mod model;
 #[cfg(feature = "whisper")]
 mod pick;
 #[cfg(feature = "whisper")]
+mod spans;
+#[cfg(feature = "whisper")]
 mod transcript;
 #[cfg(feature = "whisper")]
 mod transcription;

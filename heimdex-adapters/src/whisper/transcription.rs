@@ -11,6 +11,7 @@ use super::audio;
 use super::blocking::{self, Stop};
 use super::config::TranscriptionConfig;
 use super::model::ModelCache;
+use super::spans::sound_spans;
 use super::transcript::{spoken_text, Segment, Transcript};
 use crate::stages::SourceFile;
 
@@ -19,10 +20,12 @@ use crate::stages::SourceFile;
 /// Whisper on it (whisper.cpp, on the blocking pool) and leaves a [`Transcript`] with timed
 /// segments in the job's context.
 ///
-/// Quality gate: audio quieter than [`TranscriptionConfig::silence_dbfs`] is not transcribed;
-/// segments above [`TranscriptionConfig::no_speech_threshold`], and segments that are only
-/// annotations (`[Music]`, `(applause)`, `♪`) or punctuation, are dropped. Silence and music
-/// therefore give an empty transcript, which is a success.
+/// Quality gate: audio quieter than [`TranscriptionConfig::silence_dbfs`] is not transcribed,
+/// and silences of 30 s or more inside it are cut out before Whisper runs (each would cost a
+/// window, and silence is where Whisper hallucinates). Segments above
+/// [`TranscriptionConfig::no_speech_threshold`], and segments that are only annotations
+/// (`[Music]`, `(applause)`, `♪`) or punctuation, are dropped. Silence and music therefore give
+/// an empty transcript, which is a success.
 ///
 /// A source without an audio stream also gives an empty transcript (a silent video is valid
 /// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
@@ -115,6 +118,8 @@ pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
 /// The closure type whisper-rs 0.16's abort trampoline expects (see `run_whisper`).
 type AbortCallback = Box<dyn FnMut() -> bool>;
 
+/// Runs Whisper on each of the audio's [`sound_spans`] (long silences cut out) and joins their
+/// segments, dated from the start of the audio.
 fn run_whisper(
     ctx: &WhisperContext,
     samples: &[f32],
@@ -137,6 +142,63 @@ fn run_whisper(
         (Some(code), true) => Some(code.as_str()),
         (None, true) => Some("auto"),
     };
+    let rate = audio::RATE as usize;
+    let spans = sound_spans(samples, rate, config.silence_dbfs);
+    let (mut segments, mut detected) = (Vec::new(), None);
+    for span in spans {
+        let offset_s = span.start as f64 / rate as f64;
+        if stop.is_set() {
+            return Err(Stop::stopped());
+        }
+        // An aborted run fails; it is the stop, not the audio, that failed it.
+        let params = whisper_params(config, language, stop);
+        state
+            .full(params, &samples[span])
+            .map_err(|err| match stop.is_set() {
+                true => Stop::stopped(),
+                false => failed("transcribing", err),
+            })?;
+        if detected.is_none() {
+            let id = state.full_lang_id_from_state();
+            detected = whisper_rs::get_lang_str(id).map(str::to_owned);
+        }
+        for segment in state.as_iter() {
+            let no_speech_prob = segment.no_speech_probability();
+            let text = segment
+                .to_str_lossy()
+                .map_err(|err| failed("reading text", err))?;
+            let text = spoken_text(&text);
+            // Whisper's own rule: a window is silence only when the no-speech probability is
+            // high *and* the decoded text is unlikely; a confident transcript is kept whatever
+            // the probability says (dropping on the probability alone lost half of real speech).
+            let avg_logprob = average_logprob(&segment, ctx.token_eot());
+            if text.is_empty()
+                || (no_speech_prob > config.no_speech_threshold && avg_logprob < LOGPROB_THRESHOLD)
+            {
+                continue;
+            }
+            segments.push(Segment {
+                // whisper.cpp counts in centiseconds, from the start of the span.
+                start_s: offset_s + segment.start_timestamp() as f64 / 100.0,
+                end_s: offset_s + segment.end_timestamp() as f64 / 100.0,
+                text,
+                no_speech_prob,
+            });
+        }
+    }
+    let language = match language {
+        Some("auto") | None => detected,
+        Some(code) => Some(code.to_owned()),
+    };
+    Ok(Transcript::new(segments, language))
+}
+
+/// Whisper's parameters for one run: `config`'s beam, threads and gate, and `stop` watched.
+fn whisper_params<'a>(
+    config: &TranscriptionConfig,
+    language: Option<&'a str>,
+    stop: &Stop,
+) -> FullParams<'a, 'a> {
     let beam_size = i32::try_from(config.beam_size).unwrap_or(1);
     let strategy = if beam_size > 1 {
         SamplingStrategy::BeamSearch {
@@ -162,52 +224,11 @@ fn run_whisper(
     // within milliseconds instead of finishing in the background. whisper-rs 0.16's
     // `set_abort_callback_safe` stores the closure as a `Box<dyn FnMut() -> bool>` but its
     // trampoline reads that data as `F`: with `F` being that very boxed trait object, the two
-    // agree. (whisper-rs never frees the box: one small allocation per transcription.)
+    // agree. (whisper-rs never frees the box: one small allocation per run.)
     let watched = stop.clone();
     let abort: AbortCallback = Box::new(move || watched.is_set());
     params.set_abort_callback_safe::<_, AbortCallback>(Some(abort));
-    if stop.is_set() {
-        return Err(Stop::stopped());
-    }
-    // An aborted run fails; it is the stop, not the audio, that failed it.
-    state
-        .full(params, samples)
-        .map_err(|err| match stop.is_set() {
-            true => Stop::stopped(),
-            false => failed("transcribing", err),
-        })?;
-
-    let detected = whisper_rs::get_lang_str(state.full_lang_id_from_state()).map(str::to_owned);
-    let mut segments = Vec::new();
-    for segment in state.as_iter() {
-        let no_speech_prob = segment.no_speech_probability();
-        let text = spoken_text(
-            &segment
-                .to_str_lossy()
-                .map_err(|err| failed("reading text", err))?,
-        );
-        // Whisper's own rule: a window is silence only when the no-speech probability is high
-        // *and* the decoded text is unlikely; a confident transcript is kept whatever the
-        // probability says (dropping on the probability alone lost half of real speech).
-        let avg_logprob = average_logprob(&segment, ctx.token_eot());
-        if text.is_empty()
-            || (no_speech_prob > config.no_speech_threshold && avg_logprob < LOGPROB_THRESHOLD)
-        {
-            continue;
-        }
-        segments.push(Segment {
-            // whisper.cpp counts in centiseconds.
-            start_s: segment.start_timestamp() as f64 / 100.0,
-            end_s: segment.end_timestamp() as f64 / 100.0,
-            text,
-            no_speech_prob,
-        });
-    }
-    let language = match language {
-        Some("auto") | None => detected,
-        Some(code) => Some(code.to_owned()),
-    };
-    Ok(Transcript::new(segments, language))
+    params
 }
 
 /// Whisper's `logprob_threshold`: below this average token log-probability a window whose

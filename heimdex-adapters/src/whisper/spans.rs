@@ -1,0 +1,159 @@
+//! The stretches of a recording worth transcribing: long silences are cut out before Whisper
+//! runs, so its 30 s windows are spent on sound.
+//!
+//! Whisper encodes every 30 s window it reaches, silent or not (about 1 s of CPU each for
+//! tiny.en on 2 cores), and silent windows are where it hallucinates ("Thank you."). A silence
+//! is cut only when it lasts at least [`MIN_SILENCE_S`]: each cut starts a new run of windows, and
+//! a run's last window is encoded whole however little of it is sound, so shorter cuts could
+//! cost more windows than they save.
+
+use std::ops::Range;
+
+/// Shortest silence that is cut out, in seconds: one whole Whisper window.
+pub(crate) const MIN_SILENCE_S: usize = 30;
+
+/// Silence kept on each side of a cut, in seconds, so that words trailing off into the quiet or
+/// starting out of it are not clipped.
+pub(crate) const MARGIN_S: usize = 1;
+
+/// The spans of `samples` (mono, `rate` samples a second) to transcribe, in order: everything
+/// but silences of at least [`MIN_SILENCE_S`] (less [`MARGIN_S`] on each side). A second is
+/// silent when its RMS level is below `silence_dbfs`. Audio without such a silence is one
+/// span; all-silent audio has none.
+pub(crate) fn sound_spans(samples: &[f32], rate: usize, silence_dbfs: f32) -> Vec<Range<usize>> {
+    let rate = rate.max(1);
+    let seconds: Vec<bool> = samples
+        .chunks(rate)
+        .map(|second| super::transcription::level_dbfs(second) >= silence_dbfs)
+        .collect();
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut sound_from: Option<usize> = None;
+    let mut second = 0;
+    while second < seconds.len() {
+        if seconds[second] {
+            sound_from.get_or_insert(second);
+            second += 1;
+            continue;
+        }
+        let quiet_until = (second..seconds.len())
+            .find(|&s| seconds[s])
+            .unwrap_or(seconds.len());
+        let long = quiet_until - second >= MIN_SILENCE_S;
+        let at_start = sound_from.is_none();
+        let at_end = quiet_until == seconds.len();
+        if long || (at_start && at_end) {
+            if let Some(from) = sound_from.take() {
+                spans.push(from..(second + MARGIN_S).min(quiet_until));
+            }
+            // Sound after the cut starts a margin early.
+            if !at_end {
+                sound_from = Some(quiet_until.saturating_sub(MARGIN_S).max(second));
+            }
+        } else {
+            sound_from.get_or_insert(second);
+        }
+        second = quiet_until;
+    }
+    if let Some(from) = sound_from {
+        spans.push(from..seconds.len());
+    }
+    let to_samples = |s: usize| (s * rate).min(samples.len());
+    let spans = spans
+        .into_iter()
+        .map(|s| to_samples(s.start)..to_samples(s.end));
+    spans.filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
+// A list of spans that happens to hold one span is meant: `[0..10]` is not a range of arrays.
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+
+    const RATE: usize = 100;
+
+    /// Audio made of (seconds, loud) parts: loud seconds are a full-scale square wave, quiet ones
+    /// zeros.
+    fn audio(parts: &[(usize, bool)]) -> Vec<f32> {
+        let mut samples = Vec::new();
+        for &(seconds, loud) in parts {
+            let value = |i: usize| {
+                if loud && i % 2 == 0 {
+                    0.5
+                } else if loud {
+                    -0.5
+                } else {
+                    0.0
+                }
+            };
+            samples.extend((0..seconds * RATE).map(value));
+        }
+        samples
+    }
+
+    fn spans_in_seconds(parts: &[(usize, bool)]) -> Vec<Range<usize>> {
+        let spans = sound_spans(&audio(parts), RATE, -50.0);
+        spans
+            .into_iter()
+            .map(|s| s.start / RATE..s.end / RATE)
+            .collect()
+    }
+
+    #[test]
+    fn a_long_silence_between_sounds_is_cut_leaving_a_margin() {
+        let spans = spans_in_seconds(&[(5, true), (40, false), (5, true)]);
+        assert_eq!(spans, [0..6, 44..50]);
+    }
+
+    #[test]
+    fn silences_shorter_than_a_window_stay() {
+        assert_eq!(
+            spans_in_seconds(&[(5, true), (29, false), (5, true)]),
+            [0..39]
+        );
+        assert_eq!(
+            spans_in_seconds(&[(5, true), (30, false), (5, true)]),
+            [0..6, 34..40]
+        );
+    }
+
+    #[test]
+    fn long_leading_and_trailing_silences_are_cut() {
+        let spans = spans_in_seconds(&[(60, false), (5, true), (45, false)]);
+        assert_eq!(spans, [59..66]);
+        // Short ones stay.
+        assert_eq!(
+            spans_in_seconds(&[(3, false), (5, true), (2, false)]),
+            [0..10]
+        );
+    }
+
+    #[test]
+    fn several_cuts_and_a_partial_last_second() {
+        let mut samples = audio(&[(2, true), (31, false), (3, true), (35, false), (4, true)]);
+        samples.extend(audio(&[(1, true)]).into_iter().take(RATE / 2));
+        let spans = sound_spans(&samples, RATE, -50.0);
+        let seconds: Vec<_> = spans.iter().map(|s| s.start / RATE..s.end / RATE).collect();
+        assert_eq!(seconds[..2], [0..3, 32..37]);
+        assert_eq!(
+            spans[2],
+            70 * RATE..samples.len(),
+            "the last span runs to the last sample"
+        );
+    }
+
+    #[test]
+    fn silence_alone_has_no_span_and_empty_audio_neither() {
+        assert!(spans_in_seconds(&[(10, false)]).is_empty());
+        assert!(spans_in_seconds(&[(90, false)]).is_empty());
+        assert!(sound_spans(&[], RATE, -50.0).is_empty());
+    }
+
+    #[test]
+    fn quiet_sound_above_the_threshold_counts_as_sound() {
+        // A constant 0.01: −40 dBFS.
+        let samples = vec![0.01f32; 50 * RATE];
+        assert_eq!(sound_spans(&samples, RATE, -50.0), [0..samples.len()]);
+        assert!(sound_spans(&samples, RATE, -30.0).is_empty());
+    }
+}
