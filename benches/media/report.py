@@ -13,6 +13,9 @@ import sys
 from collections import defaultdict
 
 VIDEO_S = 60.0
+# gap.m4a: the bench video's minute of audio, GAP_SILENCE_S of silence, the same minute again.
+GAP_SILENCE_S = 180
+GAP_S = 2 * VIDEO_S + GAP_SILENCE_S
 MADE = [5.0 * i for i in range(1, 12)]
 FRAME_S = 1 / 25
 
@@ -96,6 +99,12 @@ def main(results_path, script_path):
               f"{ht / VIDEO_S:.3f} | {ft / VIDEO_S:.3f} | {ft / ht:.2f}× |")
         print(f"| transcription RTF, {weights}, model load excluded (peer: faster-whisper {kind}) | "
               f"{(ht - hl) / VIDEO_S:.3f} | {(ft - fl) / VIDEO_S:.3f} | {(ft - fl) / (ht - hl):.2f}× |")
+    # The long-silence clip: speech, GAP_SILENCE_S of digital silence, the same speech again.
+    if "heimdex_transcribe_gap" in runs and "faster_whisper_gap" in runs:
+        ht, ft = med("heimdex_transcribe_gap", "seconds"), med("faster_whisper_gap", "seconds")
+        print(f"| transcription RTF, f16, speech with {GAP_SILENCE_S} s of silence inside "
+              f"(peer: faster-whisper float32) | {ht / GAP_S:.3f} | {ft / GAP_S:.3f} | "
+              f"{ft / ht:.2f}× |")
     print()
     print("frames/s per round: " + "; ".join(f"{k} {v}" for k, v in spread.items()))
     print()
@@ -128,6 +137,11 @@ def main(results_path, script_path):
             continue
         text = runs[label][-1]["out"]["text"]
         print(f"  {label}: {100 * wer(script, text):.1f} % ({len(words(text))} words)")
+    for label in ("heimdex_transcribe_gap", "faster_whisper_gap"):
+        if label in runs:
+            text = runs[label][-1]["out"]["text"]
+            print(f"  {label} (against the script twice): "
+                  f"{100 * wer(script + ' ' + script, text):.1f} % ({len(words(text))} words)")
     text = runs["process_speech"][-1]["out"].get("transcript")
     if isinstance(text, dict):
         text = text.get("text", "")
