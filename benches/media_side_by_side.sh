@@ -66,8 +66,8 @@ BENCH=$TARGET/release/examples/media_bench
 mkdir -p "$WORK"
 SPEECH=$WORK/speech.mp4
 SILENT=$WORK/silent.mp4
+ff() { ffmpeg -hide_banner -nostdin -loglevel error -y "$@"; }
 if [[ ! -f $SPEECH ]]; then
-  ff() { ffmpeg -hide_banner -nostdin -loglevel error -y "$@"; }
   espeak-ng -v en-us -s 150 -w "$WORK/speech.wav" -f "$ROOT/benches/media/speech.txt"
   patterns=(testsrc2 smptehdbars testsrc rgbtestsrc)
   inputs=() chain=""
@@ -82,13 +82,13 @@ if [[ ! -f $SPEECH ]]; then
   mv "$SPEECH.tmp.mp4" "$SPEECH"
 fi
 if [[ ! -f $SILENT ]]; then
-  ffmpeg -hide_banner -nostdin -loglevel error -y -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono \
+  ff -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono \
     -map 0:v -map 1:a -c:v copy -c:a aac -b:a 64k -t 60 "$SILENT"
 fi
 # gap.m4a: speech.mp4's minute of audio, 3 minutes of digital silence, the same minute again.
 GAP=$WORK/gap.m4a
 if [[ ! -f $GAP ]]; then
-  ffmpeg -hide_banner -nostdin -loglevel error -y -i "$SPEECH" -filter_complex \
+  ff -i "$SPEECH" -filter_complex \
     "[0:a]asplit[a][b];anullsrc=r=48000:cl=mono:d=180[gap];[a][gap][b]concat=n=3:v=0:a=1[out]" \
     -map '[out]' -c:a aac -b:a 128k "$GAP.tmp.m4a"
   mv "$GAP.tmp.m4a" "$GAP"

@@ -1,7 +1,8 @@
 //! The `transcription` stage with the real tiny.en model (scripts/setup-whisper): speech of a
 //! known sentence comes back within 20 % word error rate with sane timings, also after a long
 //! silence (which is cut out before Whisper runs); silence, a tone chord, noise and a video
-//! without audio give an empty transcript; a missing model is a clear `model` failure. Without the model these tests skip with a note, or fail under CI.
+//! without audio give an empty transcript; a missing model is a clear `model` failure. Without
+//! the model these tests skip with a note, or fail under CI.
 
 mod whisper_support;
 

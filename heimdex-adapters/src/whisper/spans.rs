@@ -1,20 +1,20 @@
 //! The stretches of a recording worth transcribing: long silences are cut out before Whisper
 //! runs, so its 30 s windows are spent on sound.
 //!
-//! Whisper encodes every 30 s window it reaches, silent or not (about 1 s of CPU each for
-//! tiny.en on 2 cores), and silent windows are where it hallucinates ("Thank you."). A silence
-//! is cut only when it lasts at least [`MIN_SILENCE_S`]: each cut starts a new run of windows, and
-//! a run's last window is encoded whole however little of it is sound, so shorter cuts could
-//! cost more windows than they save.
+//! Whisper encodes every 30 s window it reaches, silent or not (1–2 s each for tiny.en on 2
+//! cores), and silent windows are where it hallucinates ("Thank you."). A silence is cut only
+//! when it lasts at least [`MIN_SILENCE_S`]: each cut starts a new run of windows, and a run's
+//! last window is encoded whole however little of it is sound, so shorter cuts could cost more
+//! windows than they save.
 
 use std::ops::Range;
 
 /// Shortest silence that is cut out, in seconds: one whole Whisper window.
-pub(crate) const MIN_SILENCE_S: usize = 30;
+const MIN_SILENCE_S: usize = 30;
 
 /// Silence kept on each side of a cut, in seconds, so that words trailing off into the quiet or
 /// starting out of it are not clipped.
-pub(crate) const MARGIN_S: usize = 1;
+const MARGIN_S: usize = 1;
 
 /// The spans of `samples` (mono, `rate` samples a second) to transcribe, in order: everything
 /// but silences of at least [`MIN_SILENCE_S`] (less [`MARGIN_S`] on each side). A second is
