@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ids::VideoId;
+use crate::phash::PerceptualHash;
 
 /// One scene of a video as stored by the indexing stage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,6 +30,9 @@ pub struct SceneRecord {
     /// Image embedding of the scene's best keyframe (`keyframes[0]`) from a CLIP-style model,
     /// when one is configured and the scene has a keyframe.
     pub image_embedding: Option<Vec<f32>>,
+    /// Perceptual hash of the scene's best keyframe (`keyframes[0]`), when it has one: scenes
+    /// that look alike have hashes a few bits apart ([`PerceptualHash::distance`]).
+    pub perceptual_hash: Option<PerceptualHash>,
 }
 
 impl SceneRecord {
@@ -43,6 +47,7 @@ impl SceneRecord {
             quality: None,
             embedding: None,
             image_embedding: None,
+            perceptual_hash: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use heimdex_core::scenes::validate_scenes;
-use heimdex_core::{Error, Result, SceneIndex, SceneRecord, VideoId};
+use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
 use super::error::{corrupt, db};
@@ -34,8 +34,8 @@ impl SceneIndex for EmbeddedStore {
                 .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
             sqlx::query(
                 "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding, image_embedding) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .bind(&id)
             .bind(i64::from(scene.index))
@@ -46,6 +46,7 @@ impl SceneIndex for EmbeddedStore {
             .bind(scene.quality)
             .bind(scene.embedding.as_deref().map(embedding_bytes))
             .bind(scene.image_embedding.as_deref().map(embedding_bytes))
+            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -56,7 +57,7 @@ impl SceneIndex for EmbeddedStore {
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
         let rows = sqlx::query(
             "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
-             image_embedding \
+             image_embedding, perceptual_hash \
              FROM video_scenes WHERE video_id = ?1 ORDER BY scene_index",
         )
         .bind(uuid_text(video.0))
@@ -69,6 +70,7 @@ impl SceneIndex for EmbeddedStore {
                 let keyframes: String = row.try_get("keyframes").map_err(db)?;
                 let embedding: Option<Vec<u8>> = row.try_get("embedding").map_err(db)?;
                 let image: Option<Vec<u8>> = row.try_get("image_embedding").map_err(db)?;
+                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
                 Ok(SceneRecord {
                     index: u32::try_from(index)
                         .map_err(|_| corrupt(format!("scene index {index}")))?,
@@ -80,6 +82,7 @@ impl SceneIndex for EmbeddedStore {
                     quality: row.try_get("quality").map_err(db)?,
                     embedding: embedding.map(|b| embedding_from(&b)).transpose()?,
                     image_embedding: image.map(|b| embedding_from(&b)).transpose()?,
+                    perceptual_hash: hash.map(PerceptualHash::from_i64),
                 })
             })
             .collect()

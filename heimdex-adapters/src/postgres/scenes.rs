@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use heimdex_core::scenes::validate_scenes;
-use heimdex_core::{Error, Result, SceneIndex, SceneRecord, VideoId};
+use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
 use super::error::{corrupt, db};
@@ -30,8 +30,8 @@ impl SceneIndex for PgStore {
         for scene in scenes {
             sqlx::query(
                 "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding, image_embedding) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(video.0)
             .bind(
@@ -46,6 +46,7 @@ impl SceneIndex for PgStore {
             .bind(scene.quality)
             .bind(scene.embedding.as_deref())
             .bind(scene.image_embedding.as_deref())
+            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -56,7 +57,7 @@ impl SceneIndex for PgStore {
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
         let rows = sqlx::query(
             "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
-             image_embedding \
+             image_embedding, perceptual_hash \
              FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
         )
         .bind(video.0)
@@ -66,6 +67,7 @@ impl SceneIndex for PgStore {
         rows.iter()
             .map(|row| {
                 let index: i32 = row.try_get("scene_index").map_err(db)?;
+                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
                 Ok(SceneRecord {
                     index: u32::try_from(index)
                         .map_err(|_| corrupt(format!("scene index {index}")))?,
@@ -76,6 +78,7 @@ impl SceneIndex for PgStore {
                     quality: row.try_get("quality").map_err(db)?,
                     embedding: row.try_get("embedding").map_err(db)?,
                     image_embedding: row.try_get("image_embedding").map_err(db)?,
+                    perceptual_hash: hash.map(PerceptualHash::from_i64),
                 })
             })
             .collect()

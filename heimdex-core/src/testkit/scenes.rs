@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::record::{NewProfile, NewVideo};
 use crate::scenes::SceneRecord;
-use crate::{Store, UserId, VideoId};
+use crate::{PerceptualHash, Store, UserId, VideoId};
 
 fn scene(index: u32, start_s: f64, end_s: f64, text: &str) -> SceneRecord {
     SceneRecord {
@@ -19,11 +19,15 @@ fn scene(index: u32, start_s: f64, end_s: f64, text: &str) -> SceneRecord {
         embedding: Some(vec![0.5, -0.25, f32::MIN_POSITIVE, 1.0e-7 * index as f32]),
         // Odd scenes have none, so a store that mixes the two columns up shows it.
         image_embedding: (index % 2 == 0).then(|| vec![-0.125, 0.75, f32::MAX, index as f32]),
+        // Every third scene has none; the others use the top bit, which a signed column keeps
+        // as a negative number.
+        perceptual_hash: (index % 3 != 1)
+            .then(|| PerceptualHash(0x8000_0000_0000_0000 | u64::from(index) << 7 | 0x5a)),
     }
 }
 
 /// Checks, on an empty or populated store: scenes round-trip exactly (times, text, keyframes,
-/// quality, text and image embeddings) and come back by index; replacing gives exactly the new set (fewer scenes
+/// quality, text and image embeddings, perceptual hash) and come back by index; replacing gives exactly the new set (fewer scenes
 /// remove the rest; nothing is duplicated); another video's scenes are untouched; an unknown
 /// video is `NotFound`; a bad set (end before start, an index twice) is `InvalidInput` and
 /// changes nothing; an empty set clears the video's scenes.
