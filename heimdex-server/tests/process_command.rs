@@ -1,7 +1,7 @@
 //! `heimdex process` on real media made here with the ffmpeg CLI: a two-shot clip is described
-//! (metadata, the cut, every stage's time, RTF) and its scenes stored with their JPEG keyframes
-//! and quality; a file that is not media fails at `metadata` with a clear message while the good
-//! file still gets its answer.
+//! (metadata, the cut, every stage's time, RTF) and its scenes stored with their JPEG keyframes,
+//! quality and perceptual hash; a file that is not media fails at `metadata` with a clear
+//! message while the good file still gets its answer.
 
 mod process_support;
 
@@ -78,7 +78,16 @@ fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_goo
         }
         let quality = scene["quality"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&quality), "{scene:#}");
+        let hash = scene["perceptual_hash"].as_str().unwrap_or_default();
+        assert!(
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "the best keyframe's perceptual hash: {scene:#}"
+        );
     }
+    assert_ne!(
+        scenes[0]["perceptual_hash"], scenes[1]["perceptual_hash"],
+        "a test pattern and flat red look different"
+    );
     assert!(
         scenes[0]["quality"].as_f64() > scenes[1]["quality"].as_f64(),
         "the test pattern is sharper than flat red: {scenes:#?}"

@@ -7,7 +7,7 @@ use ffmpeg::format::Pixel;
 use ffmpeg::frame;
 use ffmpeg::software::scaling::{self, Flags};
 use ffmpeg_next as ffmpeg;
-use heimdex_core::{FailureKind, JobContext, SceneRecord, StageError, VideoId};
+use heimdex_core::{FailureKind, JobContext, PerceptualHash, SceneRecord, StageError, VideoId};
 use serde::Serialize;
 
 use super::blocking::{run_blocking, StopFlag};
@@ -29,6 +29,8 @@ pub struct Keyframe {
     pub time_s: f64,
     /// Its brightness, sharpness and score, measured on the decoded frame's full-range luma.
     pub quality: FrameQuality,
+    /// Its perceptual hash, from the same luma (`None` only for an empty picture).
+    pub perceptual_hash: Option<PerceptualHash>,
 }
 
 /// The keyframes of one scene, in time order.
@@ -48,10 +50,12 @@ impl SceneKeyframes {
         ranked
     }
 
-    /// Sets `scene`'s `keyframes` to the paths best first and its `quality` to the best score.
+    /// Sets `scene`'s `keyframes` to the paths best first, and its `quality` and
+    /// `perceptual_hash` to the best frame's.
     pub fn apply_to(&self, scene: &mut SceneRecord) {
         let ranked = self.ranked();
         scene.quality = ranked.first().map(|k| k.quality.score);
+        scene.perceptual_hash = ranked.first().and_then(|k| k.perceptual_hash);
         scene.keyframes = ranked
             .iter()
             .map(|k| k.path.to_string_lossy().into_owned())
@@ -141,13 +145,14 @@ impl KeyframeExtractor {
             for (k, target_s) in times.into_iter().enumerate() {
                 let (decoded, time_s) = grabber.grab(target_s, stop)?;
                 let path = dir.join(keyframe_name(scene.index, k));
-                let quality = jpeg.write(decoded, &path)?;
+                let (quality, perceptual_hash) = jpeg.write(decoded, &path)?;
                 written.insert(path.clone());
                 frames.push(Keyframe {
                     path,
                     target_s,
                     time_s,
                     quality,
+                    perceptual_hash,
                 });
             }
             out.push(SceneKeyframes {
@@ -177,8 +182,13 @@ impl Jpeg {
     }
 
     /// Writes `decoded` to `path` (through a `.part` file renamed into place) and returns its
-    /// quality, measured on the luma plane: full-range BT.601 luma is the gray OpenCV computes.
-    fn write(&mut self, decoded: &frame::Video, path: &Path) -> Result<FrameQuality, StageError> {
+    /// quality and perceptual hash, both from the luma plane: full-range BT.601 luma is the gray
+    /// OpenCV (and Pillow's `convert("L")`) computes.
+    fn write(
+        &mut self,
+        decoded: &frame::Video,
+        path: &Path,
+    ) -> Result<(FrameQuality, Option<PerceptualHash>), StageError> {
         let key = (decoded.format(), decoded.width(), decoded.height());
         if self.converter.as_ref().map(|(_, k)| *k) != Some(key) {
             let (format, w, h) = key;
@@ -195,13 +205,15 @@ impl Jpeg {
             StageError::new(FailureKind::Decode, message).with_source(err)
         })?;
         let (w, h) = (self.yuv.width() as usize, self.yuv.height() as usize);
-        let quality = FrameQuality::measure(self.yuv.data(0), w, h, self.yuv.stride(0));
+        let (luma, stride) = (self.yuv.data(0), self.yuv.stride(0));
+        let quality = FrameQuality::measure(luma, w, h, stride);
+        let hash = PerceptualHash::of_gray(luma, w, h, stride);
         let bytes = self.encoder.encode(&mut self.yuv)?;
         let part = path.with_extension("jpg.part");
         std::fs::write(&part, bytes)
             .and_then(|()| std::fs::rename(&part, path))
             .map_err(|err| io_error("write the keyframe", path, err))?;
-        Ok(quality)
+        Ok((quality, hash))
     }
 }
 

@@ -55,6 +55,7 @@ pub(crate) fn describe(
                 "keyframes": s.keyframes, "quality": s.quality, "transcript": s.transcript,
                 "embedding_dim": s.embedding.as_ref().map(Vec::len),
                 "image_embedding_dim": s.image_embedding.as_ref().map(Vec::len),
+                "perceptual_hash": s.perceptual_hash,
             })
         })
         .collect();
