@@ -214,3 +214,20 @@ fn an_image_of_the_wrong_size_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_random_model_is_a_pytorch_format_checkpoint_as_hugging_face_loaders_require() {
+    let clips = Clips::new("clip-metadata");
+    let dir = clips.dir.join("model");
+    write_random_clip_model(&dir, &ClipShape::TINY).unwrap();
+    let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + header_len]).unwrap();
+    assert_eq!(header["__metadata__"]["format"], "pt", "{header}");
+    let class = &header["vision_model.embeddings.class_embedding"];
+    assert_eq!(class["dtype"], "F32", "{class}");
+    assert_eq!(
+        class["shape"],
+        serde_json::json!([ClipShape::TINY.hidden_size])
+    );
+}

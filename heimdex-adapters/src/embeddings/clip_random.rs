@@ -1,6 +1,7 @@
 //! [`write_random_clip_model`]: a CLIP-style model with random weights, in the files and names
 //! [`ImageEmbedder`](super::ImageEmbedder) loads.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use candle_core::{DType, Device};
@@ -11,9 +12,10 @@ use super::clip_config::ClipShape;
 
 /// Writes `config.json` and `model.safetensors` for a CLIP vision tower and projection of
 /// `shape` with random weights into `dir` (created when missing), in Hugging Face `CLIPModel`
-/// naming. No package ships a CLIP model, so tests and demos build a small one with this and run
-/// the real loading and inference path on it; its vectors mean nothing. Each call draws new
-/// weights.
+/// naming, with the `format: pt` metadata its loaders require (so transformers loads the folder
+/// too: `benches/media/clip_against_transformers.py`). No package ships a CLIP model, so tests
+/// and demos build a small one with this and run the real loading and inference path on it; its
+/// vectors mean nothing. Each call draws new weights.
 pub fn write_random_clip_model(dir: &Path, shape: &ClipShape) -> candle_core::Result<()> {
     std::fs::create_dir_all(dir)?;
     let varmap = VarMap::new();
@@ -35,7 +37,13 @@ pub fn write_random_clip_model(dir: &Path, shape: &ClipShape) -> candle_core::Re
         shape.projection_dim,
         vb.pp("visual_projection"),
     )?;
-    varmap.save(dir.join("model.safetensors"))?;
+    let vars = varmap
+        .data()
+        .lock()
+        .expect("no other thread holds the new VarMap");
+    let tensors = vars.iter().map(|(name, var)| (name, var.as_tensor()));
+    let metadata = HashMap::from([("format".to_owned(), "pt".to_owned())]);
+    safetensors::serialize_to_file(tensors, Some(metadata), &dir.join("model.safetensors"))?;
     std::fs::write(dir.join("config.json"), shape.to_config_json())?;
     Ok(())
 }
