@@ -7,10 +7,10 @@ mod keyframes_support;
 mod media_support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor, SceneKeyframes};
 use heimdex_core::{PerceptualHash, SceneRecord, VideoId};
+use keyframes_support::image_gray;
 use media_support::Clips;
 
 /// Three still test patterns, 2 s each, cut hard.
@@ -40,19 +40,9 @@ fn first_hashes(found: &[SceneKeyframes]) -> Vec<PerceptualHash> {
 
 /// The hash of the image file at `path`, decoded to gray by the ffmpeg CLI.
 fn file_hash(path: &Path, width: usize, height: usize) -> PerceptualHash {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
-        .arg(path)
-        .args(["-pix_fmt", "gray", "-f", "rawvideo", "-"])
-        .output()
-        .expect("the ffmpeg CLI is installed");
-    assert!(
-        out.status.success(),
-        "ffmpeg cannot decode {}",
-        path.display()
-    );
-    assert_eq!(out.stdout.len(), width * height, "{}", path.display());
-    PerceptualHash::of_gray(&out.stdout, width, height, width).unwrap()
+    let gray = image_gray(path);
+    assert_eq!(gray.len(), width * height, "{}", path.display());
+    PerceptualHash::of_gray(&gray, width, height, width).unwrap()
 }
 
 fn spans() -> Vec<(f64, f64)> {

@@ -55,8 +55,8 @@ pub fn scenes(spans: &[(f64, f64)]) -> Scenes {
     )
 }
 
-/// The mean gray level of the image file at `path`, decoded by the ffmpeg CLI.
-pub fn image_mean_gray(path: &Path) -> f64 {
+/// The pixels of the image file at `path` as 8-bit gray, row by row, decoded by the ffmpeg CLI.
+pub fn image_gray(path: &Path) -> Vec<u8> {
     let out = Command::new("ffmpeg")
         .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
         .arg(path)
@@ -69,7 +69,13 @@ pub fn image_mean_gray(path: &Path) -> f64 {
         path.display()
     );
     assert!(!out.stdout.is_empty());
-    out.stdout.iter().map(|&b| f64::from(b)).sum::<f64>() / out.stdout.len() as f64
+    out.stdout
+}
+
+/// The mean gray level of the image file at `path`, decoded by the ffmpeg CLI.
+pub fn image_mean_gray(path: &Path) -> f64 {
+    let gray = image_gray(path);
+    gray.iter().map(|&b| f64::from(b)).sum::<f64>() / gray.len() as f64
 }
 
 /// Whether the file at `path` starts with JPEG's SOI marker (FF D8).
