@@ -16,11 +16,42 @@ const MIN_SILENCE_S: usize = 30;
 /// starting out of it are not clipped.
 const MARGIN_S: usize = 1;
 
+/// Length of the blocks a span's first sound is looked for in, in seconds (10 ms).
+const ONSET_BLOCK_S: f64 = 0.01;
+
+/// One stretch of a recording to transcribe.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SoundSpan {
+    /// Its samples.
+    pub samples: Range<usize>,
+    /// The first sample of its first 10 ms block at or above the silence level: where its
+    /// sound starts, after the quiet margin a cut leaves. Whisper dates the first words of a
+    /// span from the span's start, margin included, so nothing is dated before this.
+    pub sound_from: usize,
+}
+
 /// The spans of `samples` (mono, `rate` samples a second) to transcribe, in order: everything
-/// but silences of at least [`MIN_SILENCE_S`] (less [`MARGIN_S`] on each side). A second is
-/// silent when its RMS level is below `silence_dbfs`. Audio without such a silence is one
-/// span; all-silent audio has none.
-pub(crate) fn sound_spans(samples: &[f32], rate: usize, silence_dbfs: f32) -> Vec<Range<usize>> {
+/// but silences of at least [`MIN_SILENCE_S`] (less [`MARGIN_S`] on each side), each with where
+/// its sound starts. A second (or 10 ms block) is silent when its RMS level is below
+/// `silence_dbfs`. Audio without such a silence is one span; all-silent audio has none.
+pub(crate) fn sound_spans(samples: &[f32], rate: usize, silence_dbfs: f32) -> Vec<SoundSpan> {
+    let block = ((rate as f64 * ONSET_BLOCK_S) as usize).max(1);
+    let spans = second_spans(samples, rate, silence_dbfs).into_iter();
+    spans
+        .map(|span| {
+            let loud = |b: &[f32]| super::transcription::level_dbfs(b) >= silence_dbfs;
+            let first_loud = samples[span.clone()].chunks(block).position(loud);
+            let sound_from = span.start + first_loud.map_or(0, |b| b * block);
+            SoundSpan {
+                samples: span,
+                sound_from,
+            }
+        })
+        .collect()
+}
+
+/// The spans of [`sound_spans`], whole seconds apart.
+fn second_spans(samples: &[f32], rate: usize, silence_dbfs: f32) -> Vec<Range<usize>> {
     let rate = rate.max(1);
     let seconds: Vec<bool> = samples
         .chunks(rate)
@@ -95,7 +126,7 @@ mod tests {
         let spans = sound_spans(&audio(parts), RATE, -50.0);
         spans
             .into_iter()
-            .map(|s| s.start / RATE..s.end / RATE)
+            .map(|s| s.samples.start / RATE..s.samples.end / RATE)
             .collect()
     }
 
@@ -133,10 +164,13 @@ mod tests {
         let mut samples = audio(&[(2, true), (31, false), (3, true), (35, false), (4, true)]);
         samples.extend(audio(&[(1, true)]).into_iter().take(RATE / 2));
         let spans = sound_spans(&samples, RATE, -50.0);
-        let seconds: Vec<_> = spans.iter().map(|s| s.start / RATE..s.end / RATE).collect();
+        let seconds: Vec<_> = spans
+            .iter()
+            .map(|s| s.samples.start / RATE..s.samples.end / RATE)
+            .collect();
         assert_eq!(seconds[..2], [0..3, 32..37]);
         assert_eq!(
-            spans[2],
+            spans[2].samples,
             70 * RATE..samples.len(),
             "the last span runs to the last sample"
         );
@@ -153,7 +187,35 @@ mod tests {
     fn quiet_sound_above_the_threshold_counts_as_sound() {
         // A constant 0.01: −40 dBFS.
         let samples = vec![0.01f32; 50 * RATE];
-        assert_eq!(sound_spans(&samples, RATE, -50.0), [0..samples.len()]);
+        let spans = sound_spans(&samples, RATE, -50.0);
+        let ranges: Vec<_> = spans.into_iter().map(|s| s.samples).collect();
+        assert_eq!(ranges, [0..samples.len()]);
         assert!(sound_spans(&samples, RATE, -30.0).is_empty());
+    }
+
+    #[test]
+    fn sound_starts_after_the_margin_to_the_nearest_block() {
+        // 40 s of silence, then 0.37 s of silence more and a sound: the span starts a second
+        // before the loud second, its sound where the sound starts (blocks of one sample here).
+        let mut samples = audio(&[(5, true), (40, false)]);
+        samples.extend(vec![0.0; 37]);
+        samples.extend(audio(&[(5, true)]));
+        let spans = sound_spans(&samples, RATE, -50.0);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        assert_eq!(spans[0].sound_from, 0);
+        assert_eq!(spans[1].samples.start, 44 * RATE);
+        assert_eq!(spans[1].sound_from, 45 * RATE + 37);
+    }
+
+    #[test]
+    fn sound_from_is_found_in_blocks_of_ten_milliseconds() {
+        // At 16 kHz a block is 160 samples: a sound starting 1,000 samples in is found in the
+        // block that holds it.
+        let rate = 16_000;
+        let mut samples = vec![0.0f32; 1_000];
+        samples.extend((0..rate).map(|i| if i % 2 == 0 { 0.5 } else { -0.5 }));
+        let spans = sound_spans(&samples, rate, -50.0);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].sound_from, 960);
     }
 }

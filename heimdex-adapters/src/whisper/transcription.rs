@@ -146,14 +146,15 @@ fn run_whisper(
     let spans = sound_spans(samples, rate, config.silence_dbfs);
     let (mut segments, mut detected) = (Vec::new(), None);
     for span in spans {
-        let offset_s = span.start as f64 / rate as f64;
+        let offset_s = span.samples.start as f64 / rate as f64;
+        let sound_from_s = span.sound_from as f64 / rate as f64;
         if stop.is_set() {
             return Err(Stop::stopped());
         }
         // An aborted run fails; it is the stop, not the audio, that failed it.
         let params = whisper_params(config, language, stop);
         state
-            .full(params, &samples[span])
+            .full(params, &samples[span.samples])
             .map_err(|err| match stop.is_set() {
                 true => Stop::stopped(),
                 false => failed("transcribing", err),
@@ -177,10 +178,14 @@ fn run_whisper(
             {
                 continue;
             }
+            // whisper.cpp counts in centiseconds, from the start of the span; it dates a
+            // span's first words from that start, quiet margin included, so no segment starts
+            // before the span's sound does.
+            let start_s = (offset_s + segment.start_timestamp() as f64 / 100.0).max(sound_from_s);
+            let end_s = (offset_s + segment.end_timestamp() as f64 / 100.0).max(start_s);
             segments.push(Segment {
-                // whisper.cpp counts in centiseconds, from the start of the span.
-                start_s: offset_s + segment.start_timestamp() as f64 / 100.0,
-                end_s: offset_s + segment.end_timestamp() as f64 / 100.0,
+                start_s,
+                end_s,
                 text,
                 no_speech_prob,
             });
