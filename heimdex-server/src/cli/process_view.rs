@@ -132,7 +132,7 @@ pub(crate) fn render_text(d: &Value) -> String {
         out,
         "{} — {}",
         d["file"].as_str().unwrap_or("?"),
-        d["outcome"]
+        d["outcome"].as_str().unwrap_or("?"),
     );
     if let Some(error) = d["error"].as_str() {
         let _ = writeln!(out, "  error: {error}");
@@ -143,7 +143,9 @@ pub(crate) fn render_text(d: &Value) -> String {
         let _ = writeln!(
             out,
             "  failed at {} ({}): {}",
-            f["stage"], f["kind"], f["message"]
+            f["stage"].as_str().unwrap_or("?"),
+            f["kind"].as_str().unwrap_or("?"),
+            f["message"].as_str().unwrap_or("?"),
         );
     }
     let m = &d["metadata"];
@@ -174,12 +176,16 @@ pub(crate) fn render_text(d: &Value) -> String {
         let _ = writeln!(out, "  real-time factor {rtf:.3}");
     }
     for s in d["scenes"].as_array().into_iter().flatten() {
+        let quality = s["quality"]
+            .as_f64()
+            .map_or("-".into(), |q| format!("{q:.2}"));
         let _ = writeln!(
             out,
-            "  scene {:>3}  {:>8.2} s – {:>8.2} s  {}",
-            s["index"],
+            "  scene {:>3}  {:>8.2} s – {:>8.2} s  quality {quality:<4}  hash {:<16}  {}",
+            s["index"].as_u64().unwrap_or(0),
             s["start_s"].as_f64().unwrap_or(0.0),
             s["end_s"].as_f64().unwrap_or(0.0),
+            s["perceptual_hash"].as_str().unwrap_or("-"),
             s["transcript"].as_str().unwrap_or(""),
         );
     }
@@ -190,4 +196,75 @@ pub(crate) fn render_text(d: &Value) -> String {
         let _ = writeln!(out, "  transcript: {text}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn described() -> Value {
+        json!({
+            "file": "clip.mp4", "outcome": "succeeded", "failure": null,
+            "metadata": {"duration_s": 4.0, "width": 320, "height": 240, "frame_rate": 25.0,
+                         "video_codec": "h264", "audio_streams": [{"codec": "aac"}]},
+            "stages": [{"stage": "metadata", "duration_ms": 12.5, "outcome": "ok"}],
+            "rtf": 0.125,
+            "scenes": [
+                {"index": 0, "start_s": 0.0, "end_s": 2.0, "quality": 0.834,
+                 "perceptual_hash": "8f3c00ff12345678", "transcript": "hello there"},
+                {"index": 1, "start_s": 2.0, "end_s": 4.0, "quality": null,
+                 "perceptual_hash": null, "transcript": null},
+            ],
+            "image_embeddings": null,
+            "transcript": {"text": "hello there"},
+        })
+    }
+
+    #[test]
+    fn text_shows_metadata_stages_rtf_and_each_scene_with_quality_and_hash() {
+        let text = render_text(&described());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "clip.mp4 — succeeded");
+        assert_eq!(
+            lines[1],
+            "  4.00 s, 320x240, 25.00 fps, h264 video, 1 audio stream(s)"
+        );
+        assert!(lines[2].starts_with("  metadata") && lines[2].contains("12.5 ms  ok"));
+        assert_eq!(lines[3], "  real-time factor 0.125");
+        assert!(
+            lines[4].starts_with("  scene   0      0.00 s –     2.00 s"),
+            "{}",
+            lines[4]
+        );
+        assert!(
+            lines[5].starts_with("  scene   1      2.00 s –     4.00 s"),
+            "{}",
+            lines[5]
+        );
+        assert!(lines[4].contains("quality 0.83"), "{}", lines[4]);
+        assert!(lines[4].contains("hash 8f3c00ff12345678"), "{}", lines[4]);
+        assert!(lines[4].ends_with("hello there"), "{}", lines[4]);
+        // A scene without keyframes shows dashes, not zeros.
+        assert!(lines[5].contains("quality -"), "{}", lines[5]);
+        assert!(lines[5].contains("hash -"), "{}", lines[5]);
+        assert_eq!(lines[6], "  transcript: hello there");
+        assert_eq!(lines.len(), 7);
+    }
+
+    #[test]
+    fn text_of_a_failed_file_names_the_stage_and_a_rejected_file_only_its_error() {
+        let mut failed = described();
+        failed["outcome"] = json!("failed");
+        failed["failure"] = json!({"stage": "metadata", "kind": "input", "message": "not media"});
+        let text = render_text(&failed);
+        assert!(
+            text.contains("  failed at metadata (input): not media"),
+            "{text}"
+        );
+        let missing = json!({"file": "gone.mp4", "outcome": "rejected", "error": "no such file"});
+        assert_eq!(
+            render_text(&missing),
+            "gone.mp4 — rejected\n  error: no such file\n"
+        );
+    }
 }
