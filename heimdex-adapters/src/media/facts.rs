@@ -12,10 +12,15 @@ pub struct MediaFacts {
     pub duration_s: f64,
     /// Frames per second of the video stream (its average rate, else its base rate), when known.
     pub frame_rate: Option<f64>,
-    /// Width of the video in pixels.
+    /// Width of the video in pixels, as shown: a phone's portrait video stored as 1920×1080
+    /// with a quarter-turn display matrix is 1080 wide.
     pub width: u32,
-    /// Height of the video in pixels.
+    /// Height of the video in pixels, as shown.
     pub height: u32,
+    /// Degrees clockwise the stored pictures are turned to be shown upright (0, 90, 180 or 270),
+    /// from the stream's display matrix, as the ffmpeg CLI turns them. Keyframes are written
+    /// upright.
+    pub rotation: u16,
     /// FFmpeg's name for the video codec, e.g. `h264`.
     pub video_codec: String,
     /// Index of the video stream in the container (the first video stream that is not cover art).

@@ -11,6 +11,7 @@ use super::blocking::StopFlag;
 use super::decode::clock;
 use super::error::decode_error;
 use super::probe;
+use super::rotation::stream_rotation;
 
 /// A target this far (seconds) past the last decoded frame is reached by decoding on, not by
 /// seeking: cheaper than going back to a keyframe and decoding from there.
@@ -26,6 +27,8 @@ pub(crate) struct FrameGrabber {
     time_base: f64,
     start: i64,
     path: PathBuf,
+    /// Degrees clockwise its pictures are turned to be shown upright.
+    rotation: u16,
     /// Time of the last frame decoded since the last seek (none right after a seek).
     position: Option<f64>,
     /// The decoder has been sent end of input.
@@ -49,7 +52,8 @@ impl FrameGrabber {
             })?
             .index();
         let (time_base, start) = clock(&input, index).unwrap_or((0.0, 0));
-        let parameters = input.stream(index).expect("found above").parameters();
+        let stream = input.stream(index).expect("found above");
+        let (rotation, parameters) = (stream_rotation(&stream), stream.parameters());
         let mut context = codec::Context::from_parameters(parameters)
             .map_err(|err| decode_error(path, "reading the video codec parameters", err))?;
         context.set_threading(threading::Config {
@@ -68,12 +72,18 @@ impl FrameGrabber {
             time_base,
             start,
             path: path.to_owned(),
+            rotation,
             position: None,
             draining: false,
             frame: frame::Video::empty(),
             previous: frame::Video::empty(),
             packet: Packet::empty(),
         })
+    }
+
+    /// Degrees clockwise the video's pictures are turned to be shown upright (0, 90, 180, 270).
+    pub(crate) fn rotation(&self) -> u16 {
+        self.rotation
     }
 
     /// The first frame whose presentation time (seconds from the stream's start) is at or after

@@ -16,6 +16,7 @@ use super::jpeg::{JpegEncoder, JPEG_PIXEL};
 use super::keyframes::{is_keyframe_file, keyframe_name, keyframe_times, KeyframeConfig};
 use super::metadata::source_path;
 use super::quality::FrameQuality;
+use super::rotation::{rotate_planes, shown_size};
 
 /// One keyframe written to disk.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -136,7 +137,7 @@ impl KeyframeExtractor {
         })?;
         let dir = self.config.dir_for(video);
         std::fs::create_dir_all(&dir).map_err(|err| io_error("create the folder", &dir, err))?;
-        let mut jpeg = Jpeg::new(self.config.jpeg_qscale);
+        let mut jpeg = Jpeg::new(self.config.jpeg_qscale, grabber.rotation());
         let mut written = HashSet::new();
         let mut out = Vec::with_capacity(scenes.len());
         for scene in scenes {
@@ -165,20 +166,38 @@ impl KeyframeExtractor {
     }
 }
 
-/// Converts decoded frames to full-range 4:2:0, measures them and writes them as JPEG.
+/// Converts decoded frames to full-range 4:2:0, turns them upright, measures them and writes
+/// them as JPEG.
 struct Jpeg {
     converter: Option<(scaling::Context, (Pixel, u32, u32))>,
     yuv: frame::Video,
+    /// Degrees clockwise to turn each frame, and the turned frame.
+    rotation: u16,
+    upright: frame::Video,
     encoder: JpegEncoder,
 }
 
 impl Jpeg {
-    fn new(qscale: u8) -> Self {
+    fn new(qscale: u8, rotation: u16) -> Self {
         Self {
             converter: None,
             yuv: frame::Video::empty(),
+            rotation,
+            upright: frame::Video::empty(),
             encoder: JpegEncoder::new(qscale),
         }
+    }
+
+    /// Turns the converted frame (`yuv`) upright into `upright`, when it needs turning.
+    fn turn_upright(&mut self) {
+        if self.rotation == 0 {
+            return;
+        }
+        let (w, h) = shown_size(self.yuv.width(), self.yuv.height(), self.rotation);
+        if (self.upright.width(), self.upright.height()) != (w, h) {
+            self.upright = frame::Video::new(JPEG_PIXEL, w, h);
+        }
+        rotate_planes(&self.yuv, self.rotation, &mut self.upright);
     }
 
     /// Writes `decoded` to `path` (through a `.part` file renamed into place) and returns its
@@ -204,11 +223,16 @@ impl Jpeg {
             let message = format!("converting a keyframe failed: {err}");
             StageError::new(FailureKind::Decode, message).with_source(err)
         })?;
-        let (w, h) = (self.yuv.width() as usize, self.yuv.height() as usize);
-        let (luma, stride) = (self.yuv.data(0), self.yuv.stride(0));
+        self.turn_upright();
+        let shown = match self.rotation {
+            0 => &mut self.yuv,
+            _ => &mut self.upright,
+        };
+        let (w, h) = (shown.width() as usize, shown.height() as usize);
+        let (luma, stride) = (shown.data(0), shown.stride(0));
         let quality = FrameQuality::measure(luma, w, h, stride);
         let hash = PerceptualHash::of_gray(luma, w, h, stride);
-        let bytes = self.encoder.encode(&mut self.yuv)?;
+        let bytes = self.encoder.encode(shown)?;
         let part = path.with_extension("jpg.part");
         std::fs::write(&part, bytes)
             .and_then(|()| std::fs::rename(&part, path))

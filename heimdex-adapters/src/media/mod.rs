@@ -34,6 +34,7 @@ mod probe;
 mod quality;
 #[cfg(feature = "embeddings")]
 mod rgb;
+mod rotation;
 mod scene;
 mod scene_detection;
 mod scene_frames;

@@ -12,6 +12,7 @@ use heimdex_core::{FailureKind, StageError};
 
 use super::error::{init, open_error};
 use super::facts::{AudioStream, MediaFacts};
+use super::rotation::{shown_size, stream_rotation};
 
 /// `AV_TIME_BASE`: the container duration's unit is a microsecond.
 const AV_TIME_BASE: f64 = 1_000_000.0;
@@ -80,7 +81,8 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
             )
             .with_source(err)
         })?;
-    let (width, height) = (decoder.width(), decoder.height());
+    let rotation = stream_rotation(&video);
+    let (width, height) = shown_size(decoder.width(), decoder.height(), rotation);
     if width == 0 || height == 0 {
         return Err(StageError::new(
             FailureKind::Input,
@@ -115,6 +117,7 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
         frame_rate,
         width,
         height,
+        rotation,
         video_codec: params.id().name().to_owned(),
         video_stream: video.index(),
         video_frames,
