@@ -11,7 +11,7 @@ use std::process::Command;
 
 use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor, MediaFacts, Metadata};
 use heimdex_core::{Catalog, SceneRecord, VideoId};
-use keyframes_support::image_gray;
+use keyframes_support::{frame_gray, image_gray};
 use media_support::{run_stage, store_with_video, Clips};
 
 /// A 2 s, 320×240 `testsrc2` clip (asymmetric: any wrong turn shows) stored with the mov
@@ -48,20 +48,6 @@ fn clockwise_by_ffprobe(path: &Path) -> u16 {
     let text = String::from_utf8_lossy(&out.stdout);
     let counter_clockwise: f64 = text.trim().parse().unwrap_or(0.0);
     (-counter_clockwise.round() as i64).rem_euclid(360) as u16
-}
-
-/// The frame of `path` at `t` seconds as 8-bit gray, turned upright by the ffmpeg CLI's own
-/// autorotation.
-fn upright_by_the_cli(path: &Path, t: f64) -> Vec<u8> {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error"])
-        .args(["-ss", &format!("{t:.3}"), "-i"])
-        .arg(path)
-        .args(["-frames:v", "1", "-pix_fmt", "gray", "-f", "rawvideo", "-"])
-        .output()
-        .expect("the ffmpeg CLI is installed");
-    assert!(out.status.success(), "ffmpeg cannot decode {path:?}");
-    out.stdout
 }
 
 fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
@@ -116,7 +102,8 @@ fn keyframes_come_out_upright_as_the_ffmpeg_cli_shows_them() {
             .unwrap();
         let keyframe = &found[0].frames[0];
         let ours = image_gray(&keyframe.path);
-        let cli = upright_by_the_cli(&path, keyframe.time_s);
+        // The CLI turns the frame upright itself (autorotation).
+        let cli = frame_gray(&path, Some(keyframe.time_s));
         // Same size (320 × 240 either way), and the same picture up to JPEG's loss; a wrong
         // turn differs by tens of levels.
         let diff = mean_abs_diff(&ours, &cli);

@@ -188,18 +188,6 @@ impl Jpeg {
         }
     }
 
-    /// Turns the converted frame (`yuv`) upright into `upright`, when it needs turning.
-    fn turn_upright(&mut self) {
-        if self.rotation == 0 {
-            return;
-        }
-        let (w, h) = shown_size(self.yuv.width(), self.yuv.height(), self.rotation);
-        if (self.upright.width(), self.upright.height()) != (w, h) {
-            self.upright = frame::Video::new(JPEG_PIXEL, w, h);
-        }
-        rotate_planes(&self.yuv, self.rotation, &mut self.upright);
-    }
-
     /// Writes `decoded` to `path` (through a `.part` file renamed into place) and returns its
     /// quality and perceptual hash, both from the luma plane: full-range BT.601 luma is the gray
     /// OpenCV (and Pillow's `convert("L")`) computes.
@@ -223,11 +211,7 @@ impl Jpeg {
             let message = format!("converting a keyframe failed: {err}");
             StageError::new(FailureKind::Decode, message).with_source(err)
         })?;
-        self.turn_upright();
-        let shown = match self.rotation {
-            0 => &mut self.yuv,
-            _ => &mut self.upright,
-        };
+        let shown = upright(&mut self.yuv, self.rotation, &mut self.upright);
         let (w, h) = (shown.width() as usize, shown.height() as usize);
         let (luma, stride) = (shown.data(0), shown.stride(0));
         let quality = FrameQuality::measure(luma, w, h, stride);
@@ -239,6 +223,24 @@ impl Jpeg {
             .map_err(|err| io_error("write the keyframe", path, err))?;
         Ok((quality, hash))
     }
+}
+
+/// The converted frame `yuv` as shown: itself when `rotation` is 0, else turned into `turned`
+/// (reallocated when its size does not fit).
+fn upright<'a>(
+    yuv: &'a mut frame::Video,
+    rotation: u16,
+    turned: &'a mut frame::Video,
+) -> &'a mut frame::Video {
+    if rotation == 0 {
+        return yuv;
+    }
+    let (w, h) = shown_size(yuv.width(), yuv.height(), rotation);
+    if (turned.width(), turned.height()) != (w, h) {
+        *turned = frame::Video::new(JPEG_PIXEL, w, h);
+    }
+    rotate_planes(yuv, rotation, turned);
+    turned
 }
 
 /// Removes the keyframe files in `dir` this run did not write (an earlier run's extra scenes).

@@ -32,9 +32,10 @@ pub(crate) fn matrix_rotation(bytes: &[u8]) -> Option<u16> {
     if scale_x == 0.0 || scale_y == 0.0 {
         return None;
     }
-    let counter_clockwise = -(at(1) / scale_y).atan2(at(0) / scale_x).to_degrees();
-    let clockwise = (-counter_clockwise / 90.0).round() as i64 * 90;
-    Some(clockwise.rem_euclid(360) as u16)
+    // av_display_rotation_get negates this angle; the CLI negates it back.
+    let clockwise = (at(1) / scale_y).atan2(at(0) / scale_x).to_degrees();
+    let quarter_turns = (clockwise / 90.0).round() as i64;
+    Some((quarter_turns * 90).rem_euclid(360) as u16)
 }
 
 /// The size a `width`×`height` picture is shown at after turning it `clockwise` degrees.

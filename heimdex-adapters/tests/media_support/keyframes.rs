@@ -57,10 +57,20 @@ pub fn scenes(spans: &[(f64, f64)]) -> Scenes {
 
 /// The pixels of the image file at `path` as 8-bit gray, row by row, decoded by the ffmpeg CLI.
 pub fn image_gray(path: &Path) -> Vec<u8> {
+    frame_gray(path, None)
+}
+
+/// The first frame of `path` (from `seek_s` seconds on, when given) as 8-bit gray, row by row,
+/// decoded by the ffmpeg CLI with its defaults (a video's display rotation applied).
+pub fn frame_gray(path: &Path, seek_s: Option<f64>) -> Vec<u8> {
+    let seek = seek_s.map(|t| format!("{t:.3}"));
+    let seek: Vec<&str> = seek.iter().flat_map(|t| ["-ss", t.as_str()]).collect();
     let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-loglevel", "error", "-i"])
+        .args(["-hide_banner", "-nostdin", "-loglevel", "error"])
+        .args(&seek)
+        .arg("-i")
         .arg(path)
-        .args(["-pix_fmt", "gray", "-f", "rawvideo", "-"])
+        .args(["-frames:v", "1", "-pix_fmt", "gray", "-f", "rawvideo", "-"])
         .output()
         .expect("the ffmpeg CLI is installed");
     assert!(
