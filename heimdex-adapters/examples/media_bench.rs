@@ -8,12 +8,15 @@
 //!                                   # decoded exactly (deblocking on)
 //! media_bench decode-fast FILE       # decoded as scene detection decodes (deblocking skipped)
 //! media_bench scenes FILE            # … "frames":…,"cuts":[…]
+//! media_bench keyframes FILE         # … "scenes":…,"keyframes":…: KeyframeExtractor's defaults
+//!                                   # (JPEGs into a temporary folder) for the detected scenes
 //! media_bench transcribe FILE MODEL [BEAM]  # … "load_s":…,"text":"…"  (MODEL: ggml file;
 //!                                   # BEAM: beam width, default TranscriptionConfig's 5)
 //! ```
 //!
 //! `seconds` is the wall time of the call alone (opening the file included, process start-up
-//! not). For `transcribe` it includes loading the model, which `load_s` times on its own.
+//! not). For `keyframes` it times the extraction alone, not the scene detection before it. For
+//! `transcribe` it includes loading the model, which `load_s` times on its own.
 
 #[cfg(feature = "whisper")]
 fn main() -> std::process::ExitCode {
@@ -41,12 +44,15 @@ mod bench {
     use std::path::Path;
     use std::time::Instant;
 
-    use heimdex_adapters::media::{decode_only, detect_scenes, SceneDetectionConfig};
+    use heimdex_adapters::media::{
+        decode_only, detect_scenes, KeyframeConfig, KeyframeExtractor, SceneDetectionConfig,
+    };
     use heimdex_adapters::whisper::{transcribe_file, TranscriptionConfig};
+    use heimdex_core::{SceneRecord, VideoId};
     use serde_json::json;
 
     const USAGE: &str =
-        "usage: media_bench decode|decode-fast|scenes FILE | transcribe FILE MODEL [BEAM]";
+        "usage: media_bench decode|decode-fast|scenes|keyframes FILE | transcribe FILE MODEL [BEAM]";
 
     /// Runs the function `args` name and returns its JSON line.
     pub fn run(args: &[String]) -> Result<String, String> {
@@ -73,6 +79,28 @@ mod bench {
                 let found = detect_scenes(file, &SceneDetectionConfig::default())
                     .map_err(|e| e.to_string())?;
                 json!({ "frames": found.frames, "cuts": found.scenes.cuts() })
+            }
+            ("keyframes", None) => {
+                let found = detect_scenes(file, &SceneDetectionConfig::default())
+                    .map_err(|e| e.to_string())?;
+                let scenes: Vec<SceneRecord> = found
+                    .scenes
+                    .0
+                    .iter()
+                    .map(|s| SceneRecord::new(s.index, s.start_s, s.end_s))
+                    .collect();
+                let root = std::env::temp_dir().join(format!("media_bench-{}", std::process::id()));
+                let extractor = KeyframeExtractor::new(KeyframeConfig::with_root(&root));
+                let start = Instant::now();
+                let taken = extractor.extract(file, VideoId::new_v4(), &scenes);
+                let seconds = start.elapsed().as_secs_f64();
+                let _ = std::fs::remove_dir_all(&root);
+                let taken = taken.map_err(|e| e.to_string())?;
+                let keyframes: usize = taken.iter().map(|s| s.frames.len()).sum();
+                let line = json!({
+                    "what": what, "seconds": seconds, "scenes": scenes.len(), "keyframes": keyframes,
+                });
+                return Ok(line.to_string());
             }
             ("transcribe", Some(model)) => {
                 let mut config = TranscriptionConfig {

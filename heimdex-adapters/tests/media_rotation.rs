@@ -11,7 +11,7 @@ use std::process::Command;
 
 use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor, MediaFacts, Metadata};
 use heimdex_core::{Catalog, SceneRecord, VideoId};
-use keyframes_support::{frame_gray, image_gray};
+use keyframes_support::{frame_gray, image_gray, mean_abs_diff};
 use media_support::{run_stage, store_with_video, Clips};
 
 /// A 2 s, 320×240 `testsrc2` clip (asymmetric: any wrong turn shows) stored with the mov
@@ -48,16 +48,6 @@ fn clockwise_by_ffprobe(path: &Path) -> u16 {
     let text = String::from_utf8_lossy(&out.stdout);
     let counter_clockwise: f64 = text.trim().parse().unwrap_or(0.0);
     (-counter_clockwise.round() as i64).rem_euclid(360) as u16
-}
-
-fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
-    assert_eq!(a.len(), b.len(), "same size");
-    let total: u64 = a
-        .iter()
-        .zip(b)
-        .map(|(&x, &y)| u64::from(x.abs_diff(y)))
-        .sum();
-    total as f64 / a.len() as f64
 }
 
 #[tokio::test]

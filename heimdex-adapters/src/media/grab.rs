@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ffmpeg::format::context::Input;
-use ffmpeg::{codec, decoder, frame, threading, Packet};
+use ffmpeg::{codec, decoder, frame, threading, Discard, Packet};
 use ffmpeg_next as ffmpeg;
 use heimdex_core::{FailureKind, StageError};
 
@@ -18,6 +18,10 @@ use super::rotation::stream_rotation;
 const DECODE_ON_S: f64 = 2.0;
 /// Slack for "at or after": a frame a rounding error before the target counts as at it.
 const AT_S: f64 = 1e-6;
+/// Frames shown more than this (seconds) before a target are decoded only if later frames need
+/// them: the decoder skips non-reference frames there (most B-frames), which nothing after them
+/// is predicted from, so the frames it does decode come out exactly as without skipping.
+const SKIP_BEFORE_S: f64 = 0.5;
 
 /// An opened video stream that hands out frames by presentation time.
 pub(crate) struct FrameGrabber {
@@ -33,6 +37,8 @@ pub(crate) struct FrameGrabber {
     position: Option<f64>,
     /// The decoder has been sent end of input.
     draining: bool,
+    /// Since the last seek, the decoder has been told to skip non-reference frames.
+    skipped: bool,
     frame: frame::Video,
     previous: frame::Video,
     packet: Packet,
@@ -75,6 +81,7 @@ impl FrameGrabber {
             rotation,
             position: None,
             draining: false,
+            skipped: false,
             frame: frame::Video::empty(),
             previous: frame::Video::empty(),
             packet: Packet::empty(),
@@ -89,6 +96,10 @@ impl FrameGrabber {
     /// The first frame whose presentation time (seconds from the stream's start) is at or after
     /// `t`, with that time; the video's last frame when `t` is past it. A frame without a
     /// timestamp counts as at `t`. Fails as `input` when no frame decodes near `t`.
+    ///
+    /// Non-reference frames more than [`SKIP_BEFORE_S`] before `t` are not decoded. When the
+    /// input ends before `t` after such a skip, the last frame may have been one of them: the
+    /// grab is then done again without skipping.
     pub(crate) fn grab(
         &mut self,
         t: f64,
@@ -96,9 +107,14 @@ impl FrameGrabber {
     ) -> Result<(&frame::Video, f64), StageError> {
         let decode_on =
             !self.draining && matches!(self.position, Some(p) if p < t && t - p <= DECODE_ON_S);
-        if !decode_on || !self.decode_to(t, stop)? {
+        if !(decode_on && self.decode_to(t, true, stop)? && !self.may_miss_last(t)) {
             self.seek(t)?;
-            if !self.decode_to(t, stop)? {
+            let mut decoded = self.decode_to(t, true, stop)?;
+            if decoded && self.may_miss_last(t) {
+                self.seek(t)?;
+                decoded = self.decode_to(t, false, stop)?;
+            }
+            if !decoded {
                 return Err(StageError::new(
                     FailureKind::Input,
                     format!(
@@ -114,9 +130,17 @@ impl FrameGrabber {
             .expect("decoded"))
     }
 
+    /// Whether the input ended before `t` after non-reference frames were skipped: the frame in
+    /// `self.frame` is then the last one decoded, and a skipped one may have come after it.
+    fn may_miss_last(&self, t: f64) -> bool {
+        self.skipped && self.position.is_some_and(|time| time < t - AT_S)
+    }
+
     /// Decodes on until a frame at or after `t` is in `self.frame` (true), or the input ends: then
-    /// the last frame decoded, if this call decoded any, is moved there (true), else false.
-    fn decode_to(&mut self, t: f64, stop: &StopFlag) -> Result<bool, StageError> {
+    /// the last frame decoded, if this call decoded any, is moved there (true), else false. With
+    /// `skip`, packets shown more than [`SKIP_BEFORE_S`] before `t` go to the decoder with
+    /// non-reference frames skipped.
+    fn decode_to(&mut self, t: f64, skip: bool, stop: &StopFlag) -> Result<bool, StageError> {
         let mut before = false;
         loop {
             if stop.is_set() {
@@ -140,8 +164,7 @@ impl FrameGrabber {
             }
             match self.packet.read(&mut self.input) {
                 Ok(()) if self.packet.stream() != self.index => {}
-                // A packet the decoder rejects is skipped, as the ffmpeg CLI does.
-                Ok(()) => drop(self.decoder.send_packet(&self.packet)),
+                Ok(()) => self.send_packet(t, skip),
                 Err(ffmpeg::Error::Eof) => {
                     // An error here only means the decoder was already drained.
                     let _ = self.decoder.send_eof();
@@ -164,6 +187,21 @@ impl FrameGrabber {
                 }
             }
         }
+    }
+
+    /// Sends the packet just read to the decoder. With `skip` and the packet shown more than
+    /// [`SKIP_BEFORE_S`] before `t`, the decoder skips it if it is a non-reference frame.
+    fn send_packet(&mut self, t: f64, skip: bool) {
+        let early =
+            skip && (self.packet.pts()).is_some_and(|pts| self.seconds(pts) < t - SKIP_BEFORE_S);
+        self.skipped |= early;
+        self.decoder.skip_frame(if early {
+            Discard::NonReference
+        } else {
+            Discard::Default
+        });
+        // A packet the decoder rejects is skipped, as the ffmpeg CLI does.
+        let _ = self.decoder.send_packet(&self.packet);
     }
 
     /// At the end of input: the last frame decoded before the target, when there is one.
@@ -193,12 +231,17 @@ impl FrameGrabber {
         self.decoder.flush();
         self.position = None;
         self.draining = false;
+        self.skipped = false;
         Ok(())
     }
 
     /// The frame's presentation time in seconds from the stream's start.
     fn time_of(&self, frame: &frame::Video) -> Option<f64> {
-        let ts = frame.timestamp()?;
-        Some((ts - self.start) as f64 * self.time_base)
+        Some(self.seconds(frame.timestamp()?))
+    }
+
+    /// A timestamp of the stream in seconds from its start.
+    fn seconds(&self, ts: i64) -> f64 {
+        (ts - self.start) as f64 * self.time_base
     }
 }

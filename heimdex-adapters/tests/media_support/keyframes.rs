@@ -82,6 +82,17 @@ pub fn frame_gray(path: &Path, seek_s: Option<f64>) -> Vec<u8> {
     out.stdout
 }
 
+/// The mean absolute difference of two gray pictures of the same size, in levels.
+pub fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
+    assert_eq!(a.len(), b.len(), "same size");
+    let total: u64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| u64::from(x.abs_diff(y)))
+        .sum();
+    total as f64 / a.len() as f64
+}
+
 /// The mean gray level of the image file at `path`, decoded by the ffmpeg CLI.
 pub fn image_mean_gray(path: &Path) -> f64 {
     let gray = image_gray(path);
