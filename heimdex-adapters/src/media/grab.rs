@@ -39,6 +39,8 @@ pub(crate) struct FrameGrabber {
     draining: bool,
     /// Since the last seek, the decoder has been told to skip non-reference frames.
     skipped: bool,
+    /// Time of the first frame decoded since the last seek.
+    first_since_seek: Option<f64>,
     frame: frame::Video,
     previous: frame::Video,
     packet: Packet,
@@ -82,6 +84,7 @@ impl FrameGrabber {
             position: None,
             draining: false,
             skipped: false,
+            first_since_seek: None,
             frame: frame::Video::empty(),
             previous: frame::Video::empty(),
             packet: Packet::empty(),
@@ -108,11 +111,9 @@ impl FrameGrabber {
         let decode_on =
             !self.draining && matches!(self.position, Some(p) if p < t && t - p <= DECODE_ON_S);
         if !(decode_on && self.decode_to(t, true, stop)? && !self.may_miss_last(t)) {
-            self.seek(t)?;
-            let mut decoded = self.decode_to(t, true, stop)?;
+            let mut decoded = self.seek_and_decode_to(t, true, stop)?;
             if decoded && self.may_miss_last(t) {
-                self.seek(t)?;
-                decoded = self.decode_to(t, false, stop)?;
+                decoded = self.seek_and_decode_to(t, false, stop)?;
             }
             if !decoded {
                 return Err(StageError::new(
@@ -128,6 +129,31 @@ impl FrameGrabber {
             .position
             .map(|time| (&self.frame, time))
             .expect("decoded"))
+    }
+
+    /// Seeks for `t` and decodes to it, as [`Self::decode_to`] does. Where the container has an
+    /// index (MP4, Matroska) a seek lands on the keyframe at or before `t`; in MPEG-TS and other
+    /// unindexed streams it can land on any packet, and the decoder then shows nothing until the
+    /// next keyframe, which may come after `t`. So while the first frame after the seek is later
+    /// than `t`, or none decodes, the seek starts further back (1 s, 2 s, 4 s, … before `t`,
+    /// at last from the start).
+    fn seek_and_decode_to(
+        &mut self,
+        t: f64,
+        skip: bool,
+        stop: &StopFlag,
+    ) -> Result<bool, StageError> {
+        let mut back = 0.0;
+        loop {
+            let from = (t - back).max(0.0);
+            self.seek(from)?;
+            let decoded = self.decode_to(t, skip, stop)?;
+            let landed = self.first_since_seek.is_some_and(|first| first <= t + AT_S);
+            if landed || from == 0.0 {
+                return Ok(decoded);
+            }
+            back = if back == 0.0 { 1.0 } else { back * 2.0 };
+        }
     }
 
     /// Whether the input ended before `t` after non-reference frames were skipped: the frame in
@@ -149,6 +175,9 @@ impl FrameGrabber {
             match self.decoder.receive_frame(&mut self.frame) {
                 Ok(()) => {
                     let time = self.time_of(&self.frame).unwrap_or(t);
+                    if self.position.is_none() {
+                        self.first_since_seek = Some(time);
+                    }
                     self.position = Some(time);
                     if time >= t - AT_S {
                         return Ok(true);
@@ -213,14 +242,16 @@ impl FrameGrabber {
     }
 
     /// Seeks to the last keyframe at or before `t` (the first one when none is) and resets the
-    /// decoder.
+    /// decoder. At or before 0 it seeks to the beginning of the input: seeking to the first
+    /// frame's time can land just past it in a stream without an index.
     fn seek(&mut self, t: f64) -> Result<(), StageError> {
         let stream_start = self.start as f64 * self.time_base;
         let target = ((t.max(0.0) + stream_start) * 1e6).floor() as i64;
-        let seeked = self
-            .input
-            .seek(target, ..target)
-            .or_else(|_| self.input.seek(target, ..));
+        let seeked = if t <= 0.0 {
+            self.input.seek(i64::MIN, ..)
+        } else {
+            (self.input.seek(target, ..target)).or_else(|_| self.input.seek(target, ..))
+        };
         seeked.map_err(|err| {
             StageError::new(
                 FailureKind::Input,
@@ -232,6 +263,7 @@ impl FrameGrabber {
         self.position = None;
         self.draining = false;
         self.skipped = false;
+        self.first_since_seek = None;
         Ok(())
     }
 
