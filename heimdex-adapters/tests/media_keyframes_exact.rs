@@ -1,6 +1,7 @@
 //! Keyframes from video as encoders and recorders write it, checked frame by frame against the
 //! ffmpeg CLI: with B-frames (the grabber skips the non-reference frames it does not need on the
-//! way to a target) and in MPEG-TS (no index, so a seek can land between keyframes).
+//! way to a target), in MPEG-TS (no index, so a seek can land between keyframes) and as a raw
+//! H.264 stream (no timestamps, no seeking).
 
 #[path = "media_support/keyframes.rs"]
 mod keyframes_support;
@@ -134,4 +135,21 @@ fn keyframes_of_mpeg_ts_are_exact_though_its_seeks_land_between_keyframes() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn keyframes_of_a_raw_h264_stream_are_counted_from_its_start() {
+    let clips = Clips::new("keyframes-raw");
+    let mp4 = textured_clip(&clips, "raw.mp4", 50);
+    let raw = clips.ffmpeg(
+        "raw.h264",
+        &["-i", mp4.to_str().unwrap(), "-c", "copy", "-f", "h264"],
+    );
+    // Forward by decoding on (near and far), back by reading from the start again, and past
+    // the end.
+    let spans = [(0.0, 1.2), (1.3, 3.3), (3.3, 7.9), (0.4, 1.0), (7.5, 9.0)];
+    assert_eq!(
+        check_keyframes(&clips, &raw, &mp4, &spans),
+        1 + 1 + 2 + 1 + 1
+    );
 }

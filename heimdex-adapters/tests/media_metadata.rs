@@ -131,3 +131,40 @@ async fn a_video_the_catalog_does_not_know_fails_without_leaving_facts() {
     assert!(err.message.contains(&video.to_string()), "{}", err.message);
     assert!(ctx.get::<MediaFacts>().is_none());
 }
+
+#[tokio::test]
+async fn a_raw_elementary_stream_declares_no_duration_so_its_packets_measure_it() {
+    let clips = Clips::new("meta-raw");
+    let mp4 = clips.known_clip("known.mp4", false);
+    let mp4 = mp4.to_str().unwrap();
+    let h264 = clips.ffmpeg("known.h264", &["-i", mp4, "-map", "0:v", "-c", "copy"]);
+    let hevc = clips.ffmpeg(
+        "known.hevc",
+        &["-i", mp4, "-map", "0:v", "-c:v", "libx265", "-r", "30"],
+    );
+    for (path, codec, fps) in [(h264, "h264", FPS), (hevc, "hevc", 30.0)] {
+        let (store, video) = store_with_video(&path).await;
+        let (result, ctx) = run_stage(&Metadata::new(store.clone()), video, &path).await;
+        result.unwrap_or_else(|err| panic!("{codec}: {}", err.message));
+        let facts = ctx.get::<MediaFacts>().unwrap();
+        // 100 frames at 25 fps, or 120 at 30: exactly 4 s either way.
+        assert!((facts.duration_s - 4.0).abs() < 1e-9, "{codec}: {facts:?}");
+        assert_eq!(facts.frame_rate, Some(fps), "{codec}");
+        assert_eq!((facts.width, facts.height), (1280, 720), "{codec}");
+        assert_eq!(facts.video_codec, codec);
+        let row = store.video(video).await.unwrap().unwrap();
+        assert_eq!(row.duration_s, Some(facts.duration_s), "{codec}");
+    }
+
+    // Counted, a single frame is still a still image.
+    let one = clips.one_frame("one.mp4");
+    let one = clips.ffmpeg("one.h264", &["-i", one.to_str().unwrap(), "-c", "copy"]);
+    let store = Arc::new(heimdex_core::memory::MemoryStore::new());
+    let (result, _) = run_stage(&Metadata::new(store), VideoId::new_v4(), &one).await;
+    let err = failure(result, "a one-frame raw stream");
+    assert!(
+        err.message.contains("single video frame"),
+        "{}",
+        err.message
+    );
+}

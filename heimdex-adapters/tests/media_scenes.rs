@@ -83,6 +83,22 @@ async fn five_segments_with_hard_cuts_are_five_scenes_cut_within_a_frame() {
 }
 
 #[tokio::test]
+async fn a_raw_h264_stream_without_timestamps_is_cut_where_its_mp4_is() {
+    let clips = Clips::new("scenes-raw");
+    let (mp4, expected) = clips.hard_cuts(
+        "cuts.mp4",
+        &[("testsrc", 1.6), ("smptehdbars", 1.2), ("testsrc2", 1.4)],
+    );
+    let raw = clips.ffmpeg("cuts.h264", &["-i", mp4.to_str().unwrap(), "-c", "copy"]);
+    let ctx = metadata_then_scenes(&raw, SceneDetectionConfig::default()).await;
+    let duration = ctx.get::<MediaFacts>().unwrap().duration_s;
+    assert!((duration - 4.2).abs() < 1e-9, "duration {duration}");
+    let scenes = ctx.get::<Scenes>().unwrap();
+    assert_cuts_match(&scenes.cuts(), &expected);
+    assert_eq!(scenes.0.last().unwrap().end_s, duration);
+}
+
+#[tokio::test]
 async fn a_shot_fading_in_and_out_of_black_is_one_scene() {
     let clips = Clips::new("scenes-fade");
     let path = clips.shot(

@@ -8,8 +8,8 @@ use ffmpeg_next as ffmpeg;
 use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::StopFlag;
-use super::decode::clock;
 use super::error::decode_error;
+use super::grab_clock::GrabClock;
 use super::probe;
 use super::rotation::stream_rotation;
 
@@ -28,9 +28,11 @@ pub(crate) struct FrameGrabber {
     input: Input,
     index: usize,
     decoder: decoder::Video,
-    time_base: f64,
-    start: i64,
+    clock: GrabClock,
     path: PathBuf,
+    /// Seeking works in this input (it does not in a raw elementary stream: there the input is
+    /// opened again to go back, and read on to go forward).
+    seekable: bool,
     /// Degrees clockwise its pictures are turned to be shown upright.
     rotation: u16,
     /// Time of the last frame decoded since the last seek (none right after a seek).
@@ -59,7 +61,7 @@ impl FrameGrabber {
                 )
             })?
             .index();
-        let (time_base, start) = clock(&input, index).unwrap_or((0.0, 0));
+        let clock = GrabClock::of(&input, index);
         let stream = input.stream(index).expect("found above");
         let (rotation, parameters) = (stream_rotation(&stream), stream.parameters());
         let mut context = codec::Context::from_parameters(parameters)
@@ -77,9 +79,9 @@ impl FrameGrabber {
             input,
             index,
             decoder,
-            time_base,
-            start,
+            clock,
             path: path.to_owned(),
+            seekable: true,
             rotation,
             position: None,
             draining: false,
@@ -108,8 +110,8 @@ impl FrameGrabber {
         t: f64,
         stop: &StopFlag,
     ) -> Result<(&frame::Video, f64), StageError> {
-        let decode_on =
-            !self.draining && matches!(self.position, Some(p) if p < t && t - p <= DECODE_ON_S);
+        let near = |p: f64| p < t && (t - p <= DECODE_ON_S || !self.seekable);
+        let decode_on = !self.draining && self.position.is_some_and(near);
         if !(decode_on && self.decode_to(t, true, stop)? && !self.may_miss_last(t)) {
             let mut decoded = self.seek_and_decode_to(t, true, stop)?;
             if decoded && self.may_miss_last(t) {
@@ -174,7 +176,7 @@ impl FrameGrabber {
             }
             match self.decoder.receive_frame(&mut self.frame) {
                 Ok(()) => {
-                    let time = self.time_of(&self.frame).unwrap_or(t);
+                    let time = self.clock.next_frame(self.frame.timestamp()).unwrap_or(t);
                     if self.position.is_none() {
                         self.first_since_seek = Some(time);
                     }
@@ -221,8 +223,8 @@ impl FrameGrabber {
     /// Sends the packet just read to the decoder. With `skip` and the packet shown more than
     /// [`SKIP_BEFORE_S`] before `t`, the decoder skips it if it is a non-reference frame.
     fn send_packet(&mut self, t: f64, skip: bool) {
-        let early =
-            skip && (self.packet.pts()).is_some_and(|pts| self.seconds(pts) < t - SKIP_BEFORE_S);
+        let early = skip
+            && (self.packet.pts()).is_some_and(|pts| self.clock.seconds(pts) < t - SKIP_BEFORE_S);
         self.skipped |= early;
         self.decoder.skip_frame(if early {
             Discard::NonReference
@@ -242,24 +244,16 @@ impl FrameGrabber {
     }
 
     /// Seeks to the last keyframe at or before `t` (the first one when none is) and resets the
-    /// decoder. At or before 0 it seeks to the beginning of the input: seeking to the first
-    /// frame's time can land just past it in a stream without an index.
+    /// decoder. At or before 0, or where the input cannot seek, it goes back to the beginning of
+    /// the input: seeking to the first frame's time can land just past it in a stream without
+    /// an index.
     fn seek(&mut self, t: f64) -> Result<(), StageError> {
-        let stream_start = self.start as f64 * self.time_base;
-        let target = ((t.max(0.0) + stream_start) * 1e6).floor() as i64;
-        let seeked = if t <= 0.0 {
-            self.input.seek(i64::MIN, ..)
-        } else {
-            (self.input.seek(target, ..target)).or_else(|_| self.input.seek(target, ..))
-        };
-        seeked.map_err(|err| {
-            StageError::new(
-                FailureKind::Input,
-                format!("cannot seek to {t:.3} s in {}: {err}", self.path.display()),
-            )
-            .with_source(err)
-        })?;
+        let from_start = t <= 0.0 || !self.seekable || !self.seek_to(t);
+        if from_start {
+            self.rewind()?;
+        }
         self.decoder.flush();
+        self.clock.restart(from_start);
         self.position = None;
         self.draining = false;
         self.skipped = false;
@@ -267,13 +261,23 @@ impl FrameGrabber {
         Ok(())
     }
 
-    /// The frame's presentation time in seconds from the stream's start.
-    fn time_of(&self, frame: &frame::Video) -> Option<f64> {
-        Some(self.seconds(frame.timestamp()?))
+    /// Seeks the input to the keyframe at or before `t`; false (and the input marked as not
+    /// seekable) when the demuxer refuses.
+    fn seek_to(&mut self, t: f64) -> bool {
+        let target = ((t + self.clock.stream_start_s()) * 1e6).floor() as i64;
+        let seeked = (self.input.seek(target, ..target)).or_else(|_| self.input.seek(target, ..));
+        if let Err(err) = &seeked {
+            tracing::debug!(path = %self.path.display(), %err, "keyframes: the input cannot seek");
+            self.seekable = false;
+        }
+        seeked.is_ok()
     }
 
-    /// A timestamp of the stream in seconds from its start.
-    fn seconds(&self, ts: i64) -> f64 {
-        (ts - self.start) as f64 * self.time_base
+    /// Goes back to the beginning of the input: by seeking there, else by opening it again.
+    fn rewind(&mut self) -> Result<(), StageError> {
+        if !self.seekable || self.input.seek(i64::MIN, ..).is_err() {
+            self.input = probe::open(&self.path)?;
+        }
+        Ok(())
     }
 }

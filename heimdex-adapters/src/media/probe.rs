@@ -10,6 +10,7 @@ use ffmpeg::{Rational, Stream};
 use ffmpeg_next as ffmpeg;
 use heimdex_core::{FailureKind, StageError};
 
+use super::demuxed::{demux_duration, Demuxed};
 use super::error::{init, open_error};
 use super::facts::{AudioStream, MediaFacts};
 use super::rotation::{shown_size, stream_rotation};
@@ -89,16 +90,35 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
             format!("source {shown}: its video stream has no picture size"),
         ));
     }
-    let duration_s = duration_s(input, &video);
-    if duration_s <= 0.0 {
-        return Err(StageError::new(
-            FailureKind::Input,
-            format!("source {shown} has zero duration: nothing to index"),
-        ));
-    }
     let frame_rate = rate(video.avg_frame_rate()).or_else(|| rate(video.rate()));
     let video_frames = u64::try_from(video.frames()).ok().filter(|n| *n > 0);
-    if is_single_frame(video_frames, frame_rate, duration_s) {
+    let (duration_s, counted_frames) = match declared_duration_s(input, &video) {
+        Some(duration_s) => (duration_s, video_frames),
+        // A raw elementary stream declares no duration: its packets are read to measure one.
+        None => match demux_duration(path, video.index(), frame_rate) {
+            Some(Demuxed {
+                packets,
+                duration_s: Some(duration_s),
+            }) => (duration_s, Some(packets)),
+            Some(Demuxed { packets: 0, .. }) => {
+                return Err(StageError::new(
+                    FailureKind::Input,
+                    format!("source {shown} has zero duration: its video stream holds no frames"),
+                ))
+            }
+            _ => {
+                return Err(StageError::new(
+                    FailureKind::Input,
+                    format!(
+                        "source {shown} declares no duration, and none can be measured from \
+                         its video packets (they carry no durations and the frame rate is \
+                         unknown)"
+                    ),
+                ))
+            }
+        },
+    };
+    if is_single_frame(counted_frames, frame_rate, duration_s) {
         return Err(StageError::new(
             FailureKind::Input,
             format!(
@@ -153,17 +173,17 @@ pub(crate) fn video_stream(input: &Input) -> Option<Stream<'_>> {
         .or_else(|| videos().next())
 }
 
-/// The container's duration, else the video stream's, in seconds (0 when neither is known).
-fn duration_s(input: &Input, video: &Stream<'_>) -> f64 {
+/// The container's duration, else the video stream's, in seconds, when either is declared.
+fn declared_duration_s(input: &Input, video: &Stream<'_>) -> Option<f64> {
     let container = input.duration();
     if container != NO_PTS && container > 0 {
-        return container as f64 / AV_TIME_BASE;
+        return Some(container as f64 / AV_TIME_BASE);
     }
     let stream = video.duration();
     if stream != NO_PTS && stream > 0 {
-        return stream as f64 * f64::from(video.time_base());
+        return Some(stream as f64 * f64::from(video.time_base()));
     }
-    0.0
+    None
 }
 
 /// A rate as a float, when it is a real one (not 0/0 or 0/1).
