@@ -140,6 +140,20 @@ async fn silence_and_music_give_an_empty_transcript() {
 }
 
 #[tokio::test]
+async fn a_language_whisper_does_not_know_is_a_model_failure_naming_it() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("badlang");
+    let video = clips.video_only("mute.mp4", 1.0);
+    let stage = Transcription::new(TranscriptionConfig {
+        language: Some("klingon".into()),
+        ..config(&model)
+    });
+    let err = run_stage(&stage, &video).await.unwrap_err();
+    assert_eq!(err.kind, FailureKind::Model, "{}", err.message);
+    assert!(err.message.contains("\"klingon\""), "{}", err.message);
+}
+
+#[tokio::test]
 async fn a_video_without_audio_gives_an_empty_transcript() {
     let Some(model) = model() else { return };
     let clips = Clips::new("noaudio");

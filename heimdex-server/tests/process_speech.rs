@@ -144,3 +144,45 @@ fn every_stage_runs_and_each_scene_gets_its_transcript_slice_and_embedding() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_whisper_setting_it_cannot_use_fails_the_command_before_any_file_runs() {
+    let dir = scratch("whisper-settings");
+    let clip = dir.join("never-read.mp4");
+    let cases = [
+        ("HEIMDEX_WHISPER_LANGUAGE", "klingon"),
+        ("HEIMDEX_WHISPER_LANGUAGE", "en-US"),
+        ("HEIMDEX_WHISPER_THREADS", "two"),
+        ("HEIMDEX_WHISPER_THREADS", "-1"),
+        ("HEIMDEX_WHISPER_THREADS", "257"),
+    ];
+    for (name, value) in cases {
+        let out = process_json(&dir)
+            .env(name, value)
+            .arg(&clip)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}={value}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains(value),
+            "{name}={value}: {stderr}"
+        );
+        // Refused before the pipeline ran: no file was looked at.
+        assert!(out.stdout.is_empty(), "{name}={value}");
+        assert!(!stderr.contains("never-read.mp4"), "{stderr}");
+    }
+    // What it does take: a name for a language, 0 threads for one per core.
+    let out = process_json(&dir)
+        .env("HEIMDEX_WHISPER_LANGUAGE", "English")
+        .env("HEIMDEX_WHISPER_THREADS", "0")
+        .arg(&clip)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("HEIMDEX_WHISPER"),
+        "accepted settings: {stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

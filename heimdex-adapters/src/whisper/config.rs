@@ -54,11 +54,28 @@ pub fn default_model_path() -> PathBuf {
     }
 }
 
+/// The most whisper.cpp threads a setting may ask for.
+pub const MAX_THREADS: usize = 256;
+
+/// A transcription setting from the environment that cannot be used; the message names the
+/// variable, the value and what it takes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{name}={value:?} is not valid: it takes {expected}")]
+pub struct InvalidSetting {
+    /// The environment variable.
+    pub name: &'static str,
+    /// Its value, as set.
+    pub value: String,
+    /// What it takes.
+    pub expected: &'static str,
+}
+
 impl TranscriptionConfig {
-    /// The defaults, with `HEIMDEX_WHISPER_LANGUAGE` (`auto` or a code) and
-    /// `HEIMDEX_WHISPER_THREADS` from the environment when set, and the model found as
-    /// [`default_model_path`] says.
-    pub fn from_env() -> Self {
+    /// The defaults, with `HEIMDEX_WHISPER_LANGUAGE` (`auto` or a language Whisper knows, see
+    /// [`language_code`]) and `HEIMDEX_WHISPER_THREADS` (0 to [`MAX_THREADS`], 0 for one per
+    /// core) from the environment when set and not blank, and the model found as
+    /// [`default_model_path`] says. Fails on a value it cannot use rather than ignore it.
+    pub fn from_env() -> Result<Self, InvalidSetting> {
         let var = |name| {
             std::env::var(name)
                 .ok()
@@ -68,13 +85,27 @@ impl TranscriptionConfig {
             model: default_model_path(),
             ..Self::default()
         };
-        config.language = var("HEIMDEX_WHISPER_LANGUAGE")
-            .map(|l| l.trim().to_lowercase())
-            .filter(|l| l != "auto");
-        if let Some(threads) = var("HEIMDEX_WHISPER_THREADS").and_then(|t| t.trim().parse().ok()) {
-            config.threads = threads;
+        if let Some(value) = var("HEIMDEX_WHISPER_LANGUAGE") {
+            config.language = language_code(&value).ok_or_else(|| InvalidSetting {
+                name: "HEIMDEX_WHISPER_LANGUAGE",
+                value: value.clone(),
+                expected: "`auto` or a language Whisper knows, as a code (`en`, `de`, …) or \
+                           an English name (`german`)",
+            })?;
         }
-        config
+        if let Some(value) = var("HEIMDEX_WHISPER_THREADS") {
+            config.threads = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n <= MAX_THREADS)
+                .ok_or(InvalidSetting {
+                    name: "HEIMDEX_WHISPER_THREADS",
+                    value,
+                    expected: "a whole number of threads from 0 (one per core) to 256",
+                })?;
+        }
+        Ok(config)
     }
 
     /// The thread count to give whisper.cpp.
@@ -83,6 +114,39 @@ impl TranscriptionConfig {
             self.threads
         } else {
             std::thread::available_parallelism().map_or(2, usize::from)
+        }
+    }
+}
+
+/// The language setting `value` as [`TranscriptionConfig::language`] takes it: `Some(None)` for
+/// `auto` (detect), `Some(Some(code))` for a language Whisper knows, given as its code or its
+/// English name in any case (`DE`, `german` → `de`), `None` for anything else.
+pub fn language_code(value: &str) -> Option<Option<String>> {
+    let value = value.trim().to_lowercase();
+    if value == "auto" {
+        return Some(None);
+    }
+    super::model::quiet_whisper_logs();
+    let id = whisper_rs::get_lang_id(&value)?;
+    whisper_rs::get_lang_str(id).map(|code| Some(code.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::language_code;
+
+    #[test]
+    fn languages_are_codes_or_names_in_any_case_and_auto_detects() {
+        assert_eq!(language_code(" auto "), Some(None));
+        assert_eq!(language_code("en"), Some(Some("en".into())));
+        assert_eq!(language_code("DE"), Some(Some("de".into())));
+        assert_eq!(language_code("German"), Some(Some("de".into())));
+    }
+
+    #[test]
+    fn a_language_whisper_does_not_know_is_refused() {
+        for value in ["klingon", "xx", "", "en-US", "e"] {
+            assert_eq!(language_code(value), None, "{value:?}");
         }
     }
 }

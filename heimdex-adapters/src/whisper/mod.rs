@@ -29,7 +29,10 @@ mod transcript;
 mod transcription;
 
 #[cfg(feature = "whisper")]
-pub use config::{default_model_path, TranscriptionConfig, DEFAULT_MODEL, MODEL_FILE};
+pub use config::{
+    default_model_path, language_code, InvalidSetting, TranscriptionConfig, DEFAULT_MODEL,
+    MAX_THREADS, MODEL_FILE,
+};
 pub use convert::{import_whisper, Hparams, ImportError, ImportReport, WeightType};
 #[cfg(feature = "whisper")]
 pub use transcript::{spoken_text, Segment, Transcript};

@@ -33,11 +33,16 @@ impl ModelCache {
     }
 }
 
+/// Routes whisper.cpp's own logging away from stderr (errors come back as messages); call it
+/// before any whisper.cpp function.
+pub(crate) fn quiet_whisper_logs() {
+    static HOOKS: std::sync::Once = std::sync::Once::new();
+    HOOKS.call_once(whisper_rs::install_logging_hooks);
+}
+
 /// Loads the model at `path`: `model` failures say how to install one.
 pub(crate) fn load(path: &Path) -> Result<WhisperContext, StageError> {
-    static HOOKS: std::sync::Once = std::sync::Once::new();
-    // Routes whisper.cpp's own logging away from stderr (errors come back as messages).
-    HOOKS.call_once(whisper_rs::install_logging_hooks);
+    quiet_whisper_logs();
     let shown = path.display();
     if !path.is_file() {
         return Err(StageError::new(

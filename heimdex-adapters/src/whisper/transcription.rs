@@ -9,7 +9,7 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
 
 use super::audio;
 use super::blocking::{self, Stop};
-use super::config::TranscriptionConfig;
+use super::config::{language_code, TranscriptionConfig};
 use super::model::ModelCache;
 use super::spans::sound_spans;
 use super::transcript::{spoken_text, Segment, Transcript};
@@ -29,7 +29,8 @@ use crate::stages::SourceFile;
 ///
 /// A source without an audio stream also gives an empty transcript (a silent video is valid
 /// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
-/// message says to run `scripts/setup-whisper`); `input` when the source cannot be opened or
+/// message says to run `scripts/setup-whisper`) or the configured language is not one Whisper
+/// knows; `input` when the source cannot be opened or
 /// read; `decode` when the audio cannot be decoded or resampled or Whisper fails on it.
 #[derive(Debug, Default)]
 pub struct Transcription {
@@ -87,7 +88,16 @@ fn transcribe_with(
     model: &ModelCache,
     stop: &Stop,
 ) -> Result<Transcript, StageError> {
-    // The model first: a missing model fails every job, whatever its audio.
+    // The settings and the model first: either fails every job, whatever its audio.
+    let spoken = match &config.language {
+        None => None,
+        Some(value) => language_code(value).ok_or_else(|| {
+            StageError::new(
+                FailureKind::Model,
+                format!("the configured language {value:?} is not one Whisper knows"),
+            )
+        })?,
+    };
     let ctx = model.get(&config.model)?;
     let Some(audio) = audio::decode(path, stop)? else {
         return Ok(Transcript::default());
@@ -102,7 +112,7 @@ fn transcribe_with(
     if audio.samples.is_empty() || level < config.silence_dbfs {
         return Ok(Transcript::default());
     }
-    run_whisper(&ctx, &audio.samples, config, stop, path)
+    run_whisper(&ctx, &audio.samples, config, spoken.as_deref(), stop, path)
 }
 
 /// The RMS level of `samples` in dBFS (−∞ for digital silence).
@@ -119,11 +129,12 @@ pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
 type AbortCallback = Box<dyn FnMut() -> bool>;
 
 /// Runs Whisper on each of the audio's [`sound_spans`] (long silences cut out) and joins their
-/// segments, dated from the start of the audio.
+/// segments, dated from the start of the audio. `spoken` is the configured language's code.
 fn run_whisper(
     ctx: &WhisperContext,
     samples: &[f32],
     config: &TranscriptionConfig,
+    spoken: Option<&str>,
     stop: &Stop,
     path: &Path,
 ) -> Result<Transcript, StageError> {
@@ -137,9 +148,9 @@ fn run_whisper(
         )
     };
     let mut state = ctx.create_state().map_err(|err| failed("to start", err))?;
-    let language = match (&config.language, ctx.is_multilingual()) {
+    let language = match (spoken, ctx.is_multilingual()) {
         (_, false) => Some("en"),
-        (Some(code), true) => Some(code.as_str()),
+        (Some(code), true) => Some(code),
         (None, true) => Some("auto"),
     };
     let rate = audio::RATE as usize;

@@ -61,9 +61,9 @@ fn media_stages(store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
     #[cfg(feature = "whisper")]
     let pipeline = {
         use heimdex_adapters::whisper::{Transcription, TranscriptionConfig};
-        pipeline.stage(Arc::new(
-            Transcription::new(TranscriptionConfig::from_env()),
-        ))
+        let config = TranscriptionConfig::from_env()
+            .map_err(|err| CliError::Config(format!("transcription: {err}")))?;
+        pipeline.stage(Arc::new(Transcription::new(config)))
     };
     let keyframes = heimdex_adapters::media::KeyframeExtractor::from_env();
     #[cfg(feature = "embeddings")]
