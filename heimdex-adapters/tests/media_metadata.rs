@@ -133,7 +133,7 @@ async fn a_video_the_catalog_does_not_know_fails_without_leaving_facts() {
 }
 
 #[tokio::test]
-async fn a_raw_elementary_stream_declares_no_duration_so_its_packets_measure_it() {
+async fn a_stream_without_a_declared_duration_is_measured_from_its_packets() {
     let clips = Clips::new("meta-raw");
     let mp4 = clips.known_clip("known.mp4", false);
     let mp4 = mp4.to_str().unwrap();
@@ -155,6 +155,37 @@ async fn a_raw_elementary_stream_declares_no_duration_so_its_packets_measure_it(
         let row = store.video(video).await.unwrap().unwrap();
         assert_eq!(row.duration_s, Some(facts.duration_s), "{codec}");
     }
+
+    // A WebM written as a live stream (as browsers record) has timestamps but no duration, and
+    // here a variable frame rate: 60 frames at 30 fps, then 20 at 10 fps. The span of its
+    // timestamps says 4 s, where counting frames at the declared 30 fps would say 2.7 s.
+    let live = clips.ffmpeg(
+        "live.webm",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=s=320x240:r=30:d=4",
+            "-vf",
+            "setpts='if(lt(N,60),N/30,2+(N-60)/10)/TB'",
+            "-fps_mode",
+            "vfr",
+            "-frames:v",
+            "80",
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-live",
+            "1",
+        ],
+    );
+    let (store, video) = store_with_video(&live).await;
+    let (result, ctx) = run_stage(&Metadata::new(store), video, &live).await;
+    result.unwrap_or_else(|err| panic!("live webm: {}", err.message));
+    let duration = ctx.get::<MediaFacts>().unwrap().duration_s;
+    // The last frame's own length is a guess (one interval of the declared rate).
+    assert!((3.9..=4.01).contains(&duration), "live webm: {duration}");
 
     // Counted, a single frame is still a still image.
     let one = clips.one_frame("one.mp4");

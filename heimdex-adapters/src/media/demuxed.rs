@@ -1,5 +1,6 @@
 //! The duration of a source whose container declares none (a raw H.264 or HEVC elementary
-//! stream, some piped captures), measured by reading its video packets (blocking code).
+//! stream, a WebM recorded by a browser, other piped captures), measured by reading its video
+//! packets (blocking code).
 
 use std::path::Path;
 
@@ -16,9 +17,12 @@ pub(crate) struct Demuxed {
     pub duration_s: Option<f64>,
 }
 
-/// Reads every packet of stream `index` of the file at `path` (no decoding) and adds up their
-/// durations; where a packet has none, each counts one frame interval of `frame_rate`. `None`
-/// when the file cannot be read again.
+/// Reads every packet of stream `index` of the file at `path` (no decoding). Where every
+/// packet has a timestamp (a WebM written as a stream, as browsers record it), the duration
+/// runs from the earliest one to the end of the latest packet, so a variable frame rate is
+/// measured right; otherwise (a raw stream) the packets' durations are added up, and one
+/// without a duration counts one frame interval of `frame_rate`. `None` when the file cannot be
+/// read again.
 pub(crate) fn demux_duration(
     path: &Path,
     index: usize,
@@ -26,22 +30,42 @@ pub(crate) fn demux_duration(
 ) -> Option<Demuxed> {
     let mut input = ffmpeg::format::input(path).ok()?;
     let time_base = f64::from(input.stream(index)?.time_base());
+    if time_base <= 0.0 {
+        return None;
+    }
     let mut packets = 0u64;
-    let mut timed_ticks = 0i64;
-    let mut untimed = 0u64;
+    let (mut timed_ticks, mut untimed) = (0i64, 0u64);
+    // The earliest timestamp and the latest end, while every packet has a timestamp.
+    let mut span: Option<(i64, i64)> = None;
+    let mut all_stamped = true;
     for (stream, packet) in input.packets() {
         if stream.index() != index {
             continue;
         }
         packets += 1;
-        match packet.duration() {
-            d if d > 0 && d != NO_PTS && time_base > 0.0 => timed_ticks += d,
-            _ => untimed += 1,
+        let duration = packet.duration();
+        let timed = duration > 0 && duration != NO_PTS;
+        match timed {
+            true => timed_ticks += duration,
+            false => untimed += 1,
+        }
+        match packet.pts() {
+            Some(pts) if all_stamped => {
+                let end = pts + if timed { duration } else { 0 };
+                let (first, last) = span.get_or_insert((pts, end));
+                (*first, *last) = ((*first).min(pts), (*last).max(end));
+            }
+            _ => all_stamped = false,
         }
     }
+    let stamped = span
+        .filter(|_| all_stamped)
+        .map(|(first, last)| (last - first) as f64 * time_base)
+        .filter(|d| *d > 0.0);
     Some(Demuxed {
         packets,
-        duration_s: total_duration(timed_ticks as f64 * time_base, untimed, frame_rate),
+        duration_s: stamped
+            .or_else(|| total_duration(timed_ticks as f64 * time_base, untimed, frame_rate)),
     })
 }
 
