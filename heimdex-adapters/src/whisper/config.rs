@@ -108,6 +108,17 @@ impl TranscriptionConfig {
         Ok(config)
     }
 
+    /// The configuration for one of `jobs` jobs that run at once: when [`Self::threads`] is 0
+    /// (one per core), the cores divided among the jobs, at least one each, so that their runs
+    /// side by side do not ask for more threads than there are cores (a run that would waits;
+    /// see [`Transcription`](super::Transcription)). A thread count set explicitly is kept.
+    pub fn shared_by(mut self, jobs: usize) -> Self {
+        if self.threads == 0 {
+            self.threads = (self.threads() / jobs.max(1)).max(1);
+        }
+        self
+    }
+
     /// The thread count to give whisper.cpp.
     pub(crate) fn threads(&self) -> usize {
         if self.threads > 0 {
@@ -133,7 +144,7 @@ pub fn language_code(value: &str) -> Option<Option<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::language_code;
+    use super::{language_code, TranscriptionConfig};
 
     #[test]
     fn languages_are_codes_or_names_in_any_case_and_auto_detects() {
@@ -141,6 +152,24 @@ mod tests {
         assert_eq!(language_code("en"), Some(Some("en".into())));
         assert_eq!(language_code("DE"), Some(Some("de".into())));
         assert_eq!(language_code("German"), Some(Some("de".into())));
+    }
+
+    #[test]
+    fn concurrent_jobs_share_the_cores_unless_a_thread_count_is_set() {
+        let cores = TranscriptionConfig::default().threads();
+        let shared = |threads, jobs| {
+            TranscriptionConfig {
+                threads,
+                ..TranscriptionConfig::default()
+            }
+            .shared_by(jobs)
+            .threads
+        };
+        assert_eq!(shared(0, 1), cores);
+        assert_eq!(shared(0, 2), (cores / 2).max(1));
+        assert_eq!(shared(0, cores * 4), 1, "at least one thread each");
+        assert_eq!(shared(0, 0), cores, "no jobs counts as one");
+        assert_eq!(shared(3, 2), 3, "an explicit count is kept");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
 
 use super::audio;
 use super::blocking::{self, Stop};
+use super::budget::ThreadBudget;
 use super::config::{language_code, TranscriptionConfig};
 use super::model::ModelCache;
 use super::spans::sound_spans;
@@ -26,6 +27,11 @@ use crate::stages::SourceFile;
 /// [`TranscriptionConfig::no_speech_threshold`], and segments that are only annotations
 /// (`[Music]`, `(applause)`, `♪`) or punctuation, are dropped. Silence and music therefore give
 /// an empty transcript, which is a success.
+///
+/// Runs in one process share one thread per core: a run whose threads would push whisper.cpp's
+/// threads in flight past the cores waits until enough are free (whisper.cpp's threads spin
+/// while they wait for each other, so sharing cores makes every run many times slower). A run
+/// never gets more threads than cores.
 ///
 /// A source without an audio stream also gives an empty transcript (a silent video is valid
 /// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
@@ -64,10 +70,16 @@ impl Stage for Transcription {
             .get::<SourceFile>()
             .map(|file| file.path.clone())
             .unwrap_or_else(|| PathBuf::from(&ctx.job.source));
-        let config = self.config.clone();
+        let mut config = self.config.clone();
         let model = self.model.clone();
-        let transcript =
-            blocking::run(move |stop| transcribe_with(&path, &config, &model, stop)).await?;
+        // Never more whisper.cpp threads in flight than cores: a run waits for its turn.
+        let threads = ThreadBudget::global().take(config.threads()).await;
+        config.threads = threads.count;
+        let transcript = blocking::run(move |stop| {
+            let _threads = threads;
+            transcribe_with(&path, &config, &model, stop)
+        })
+        .await?;
         ctx.insert(transcript);
         Ok(())
     }

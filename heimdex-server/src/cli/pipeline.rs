@@ -15,9 +15,10 @@ pub(crate) fn worker(
     store: Arc<dyn Store>,
     hold: Duration,
     choice: PipelineChoice,
+    concurrent_jobs: usize,
 ) -> Result<Arc<dyn Pipeline>, CliError> {
     let mut pipeline = match choice {
-        PipelineChoice::Full => full_stages(store)?,
+        PipelineChoice::Full => full_stages(store, concurrent_jobs)?,
         PipelineChoice::Basic => builtin_pipeline(Duration::ZERO),
     };
     if !hold.is_zero() {
@@ -28,20 +29,26 @@ pub(crate) fn worker(
 
 /// Every stage this build has: without the `media` feature only `downloading`.
 #[cfg(not(feature = "media"))]
-fn full_stages(_store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
+fn full_stages(
+    _store: Arc<dyn Store>,
+    _concurrent_jobs: usize,
+) -> Result<SequentialPipeline, CliError> {
     Ok(builtin_pipeline(Duration::ZERO))
 }
 
 /// Every stage this build has: the media stages ([`media_stages`]).
 #[cfg(feature = "media")]
-fn full_stages(store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
-    media_stages(store)
+fn full_stages(
+    store: Arc<dyn Store>,
+    concurrent_jobs: usize,
+) -> Result<SequentialPipeline, CliError> {
+    media_stages(store, concurrent_jobs)
 }
 
 /// `heimdex process`'s pipeline: every media stage this build has.
 #[cfg(feature = "media")]
 pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError> {
-    Ok(Arc::new(media_stages(store)?))
+    Ok(Arc::new(media_stages(store, 1)?))
 }
 
 /// `downloading`, `metadata`, `scene_detection`, `transcription` (feature `whisper`),
@@ -49,9 +56,13 @@ pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError
 /// keyframes and frame quality (JPEG files under `HEIMDEX_KEYFRAMES_DIR`, default
 /// `.heimdex/keyframes`), and with the `embeddings` feature its transcript slice and embedding,
 /// and the image embedding of its best keyframe when `HEIMDEX_CLIP_MODEL` names a CLIP-style
-/// model (a folder that does not hold one fails the command).
+/// model (a folder that does not hold one fails the command). Whisper's threads, unless
+/// `HEIMDEX_WHISPER_THREADS` sets them, are the cores divided among `concurrent_jobs`.
 #[cfg(feature = "media")]
-fn media_stages(store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
+fn media_stages(
+    store: Arc<dyn Store>,
+    concurrent_jobs: usize,
+) -> Result<SequentialPipeline, CliError> {
     use heimdex_adapters::media::{Metadata, SceneDetection};
     use heimdex_adapters::stages::{Indexing, LocalSource};
     let pipeline = SequentialPipeline::new()
@@ -62,9 +73,12 @@ fn media_stages(store: Arc<dyn Store>) -> Result<SequentialPipeline, CliError> {
     let pipeline = {
         use heimdex_adapters::whisper::{Transcription, TranscriptionConfig};
         let config = TranscriptionConfig::from_env()
-            .map_err(|err| CliError::Config(format!("transcription: {err}")))?;
+            .map_err(|err| CliError::Config(format!("transcription: {err}")))?
+            .shared_by(concurrent_jobs);
         pipeline.stage(Arc::new(Transcription::new(config)))
     };
+    #[cfg(not(feature = "whisper"))]
+    let _ = concurrent_jobs; // Only Whisper divides the cores among jobs.
     let keyframes = heimdex_adapters::media::KeyframeExtractor::from_env();
     #[cfg(feature = "embeddings")]
     let pipeline = {

@@ -80,7 +80,12 @@ pub(crate) async fn run(store: StoreConfig, args: WorkerArgs) -> Result<(), CliE
     };
     let backend = open_backend(&store, policy).await?;
     let hold = args.hold.unwrap_or_default();
-    let pipeline = super::pipeline::worker(backend.store.clone(), hold, args.pipeline)?;
+    let pipeline = super::pipeline::worker(
+        backend.store.clone(),
+        hold,
+        args.pipeline,
+        usize::from(args.concurrency),
+    )?;
     let mut worker = Worker::new(
         backend.queue.clone(),
         pipeline,
