@@ -116,6 +116,48 @@ async fn speech_after_a_long_silence_keeps_its_place_in_the_recording() {
 }
 
 #[tokio::test]
+async fn an_audio_track_that_starts_late_is_dated_from_the_video_start() {
+    let Some(model) = model() else { return };
+    let clips = Clips::new("late");
+    let wav = clips.speech_wav("speech.wav", SENTENCE);
+    // The audio track starts 4 s into the video (an edit list in the MP4), as scenes count.
+    let video = clips.ffmpeg(
+        "late.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=d=12:s=320x240:r=25",
+            "-itsoffset",
+            "4",
+            "-i",
+            wav.to_str().unwrap(),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+        ],
+    );
+    let transcript = transcribe_file(&video, &config(&model)).unwrap();
+    let rate = wer(SENTENCE, &transcript.text);
+    assert!(rate <= 0.2, "WER {rate:.2}: {:?}", transcript.text);
+    let first = transcript.segments.first().expect("speech");
+    // espeak-ng starts speaking within a few hundredths of a second of its file's start.
+    assert!(first.start_s >= 3.95, "{:?}", transcript.segments);
+    assert!(
+        transcript.segments.iter().all(|s| s.end_s <= 12.5),
+        "{:?}",
+        transcript.segments
+    );
+}
+
+#[tokio::test]
 async fn silence_and_music_give_an_empty_transcript() {
     let Some(model) = model() else { return };
     let clips = Clips::new("nospeech");

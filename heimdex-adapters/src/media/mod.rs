@@ -32,7 +32,7 @@ mod jpeg;
 mod keyframe_extractor;
 mod keyframes;
 mod metadata;
-mod probe;
+pub(crate) mod probe;
 mod quality;
 #[cfg(feature = "embeddings")]
 mod rgb;

@@ -24,6 +24,11 @@ pub(crate) struct Audio {
     pub stream: usize,
     /// 16 kHz mono samples in [-1, 1].
     pub samples: Vec<f32>,
+    /// Where the first sample is shown, in seconds from the video stream's start (the origin of
+    /// scene and keyframe times): the audio's first timestamp less the video's. Positive when
+    /// the audio starts later (an edit list, a late audio track), negative when it starts
+    /// first; 0 when the timestamps say nothing.
+    pub start_s: f64,
 }
 
 /// Opens `path`, picks its best audio stream and decodes it. `Ok(None)` when the source has no
@@ -41,8 +46,21 @@ pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageErr
     let Some(stream) = best(&candidates(&input)) else {
         return Ok(None);
     };
-    let samples = decode_stream(&mut input, stream, path, stop)?;
-    Ok(Some(Audio { stream, samples }))
+    let video_start_s = crate::media::probe::video_stream(&input)
+        .and_then(|video| start_s(video.start_time(), video.time_base()))
+        .unwrap_or(0.0);
+    let (samples, first_s) = decode_stream(&mut input, stream, path, stop)?;
+    let start_s = first_s.map_or(0.0, |first| first - video_start_s);
+    Ok(Some(Audio {
+        stream,
+        samples,
+        start_s,
+    }))
+}
+
+/// A timestamp in seconds, when there is one.
+fn start_s(ts: i64, time_base: ffmpeg::Rational) -> Option<f64> {
+    (ts != crate::media::probe::NO_PTS).then(|| ts as f64 * f64::from(time_base))
 }
 
 /// Registers FFmpeg once and keeps its own logging quiet (errors come back as messages).
@@ -90,16 +108,19 @@ fn decode_error(path: &Path, what: &str, err: ffmpeg::Error) -> StageError {
     .with_source(err)
 }
 
+/// The samples of stream `index`, resampled, and the time of the first one in seconds (its
+/// decoded frame's timestamp, else the stream's start), when known.
 fn decode_stream(
     input: &mut Input,
     index: usize,
     path: &Path,
     stop: &Stop,
-) -> Result<Vec<f32>, StageError> {
-    let params = input
+) -> Result<(Vec<f32>, Option<f64>), StageError> {
+    let stream = input
         .stream(index)
-        .map(|s| s.parameters())
         .ok_or_else(|| StageError::new(FailureKind::Internal, format!("no stream {index}")))?;
+    let (params, time_base) = (stream.parameters(), stream.time_base());
+    let stream_start_s = start_s(stream.start_time(), time_base);
     let mut decoder = ffmpeg::codec::Context::from_parameters(params)
         .and_then(|c| c.decoder().audio())
         .map_err(|err| decode_error(path, "opening the audio decoder", err))?;
@@ -118,7 +139,8 @@ fn decode_stream(
             Err(ffmpeg::Error::Eof) => {
                 let _ = decoder.send_eof();
                 out.receive(&mut decoder, path)?;
-                return out.finish(path);
+                let first_s = out.first_pts.and_then(|ts| start_s(ts, time_base));
+                return Ok((out.finish(path)?, first_s.or(stream_start_s)));
             }
             Err(ffmpeg::Error::InvalidData) => continue,
             Err(err) => {
@@ -136,11 +158,13 @@ fn decode_stream(
     }
 }
 
-/// The resampler (made from the first frame's format) and the samples so far.
+/// The resampler (made from the first frame's format), the samples so far, and the first
+/// decoded frame's timestamp.
 #[derive(Default)]
 struct Resampled {
     resampler: Option<resampling::Context>,
     samples: Vec<f32>,
+    first_pts: Option<i64>,
 }
 
 impl Resampled {
@@ -151,6 +175,9 @@ impl Resampled {
     ) -> Result<(), StageError> {
         let mut decoded = frame::Audio::empty();
         while decoder.receive_frame(&mut decoded).is_ok() {
+            if self.resampler.is_none() {
+                self.first_pts = decoded.timestamp();
+            }
             if decoded.channel_layout().is_empty() {
                 decoded.set_channel_layout(ChannelLayout::default(i32::from(decoded.channels())));
             }

@@ -52,7 +52,8 @@ impl Transcript {
 /// One stretch of speech.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Segment {
-    /// Start, in seconds from the start of the audio.
+    /// Start, in seconds from the start of the video (its first frame's timestamp, the origin
+    /// of scene times), whenever the audio itself starts; never before 0.
     pub start_s: f64,
     /// End, in seconds.
     pub end_s: f64,

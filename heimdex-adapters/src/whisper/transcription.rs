@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use heimdex_core::{FailureKind, JobContext, Stage, StageError, StageName};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
 
-use super::audio;
+use super::audio::{self, Audio};
 use super::blocking::{self, Stop};
 use super::budget::ThreadBudget;
 use super::config::{language_code, TranscriptionConfig};
@@ -124,7 +124,7 @@ fn transcribe_with(
     if audio.samples.is_empty() || level < config.silence_dbfs {
         return Ok(Transcript::default());
     }
-    run_whisper(&ctx, &audio.samples, config, spoken.as_deref(), stop, path)
+    run_whisper(&ctx, &audio, config, spoken.as_deref(), stop, path)
 }
 
 /// The RMS level of `samples` in dBFS (−∞ for digital silence).
@@ -141,10 +141,11 @@ pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
 type AbortCallback = Box<dyn FnMut() -> bool>;
 
 /// Runs Whisper on each of the audio's [`sound_spans`] (long silences cut out) and joins their
-/// segments, dated from the start of the audio. `spoken` is the configured language's code.
+/// segments, dated from the video's start (the audio's own start, [`Audio::start_s`], added;
+/// nothing before 0). `spoken` is the configured language's code.
 fn run_whisper(
     ctx: &WhisperContext,
-    samples: &[f32],
+    audio: &Audio,
     config: &TranscriptionConfig,
     spoken: Option<&str>,
     stop: &Stop,
@@ -166,11 +167,12 @@ fn run_whisper(
         (None, true) => Some("auto"),
     };
     let rate = audio::RATE as usize;
+    let samples = audio.samples.as_slice();
     let spans = sound_spans(samples, rate, config.silence_dbfs);
     let (mut segments, mut detected) = (Vec::new(), None);
     for span in spans {
-        let offset_s = span.samples.start as f64 / rate as f64;
-        let sound_from_s = span.sound_from as f64 / rate as f64;
+        let offset_s = audio.start_s + span.samples.start as f64 / rate as f64;
+        let sound_from_s = (audio.start_s + span.sound_from as f64 / rate as f64).max(0.0);
         if stop.is_set() {
             return Err(Stop::stopped());
         }

@@ -48,7 +48,12 @@ fn a_stop_set_while_whisper_runs_aborts_it_as_cancelled() {
         std::thread::sleep(Duration::from_millis(300));
         flag.store(true, Ordering::Relaxed);
     });
-    let outcome = run_whisper(&ctx, &samples, &config, None, &stop, Path::new("tone"));
+    let audio = Audio {
+        stream: 0,
+        samples,
+        start_s: 0.0,
+    };
+    let outcome = run_whisper(&ctx, &audio, &config, None, &stop, Path::new("tone"));
     setter.join().unwrap();
     let err = outcome.expect_err("a run stopped mid-way must not return a transcript");
     assert_eq!(err.kind, FailureKind::Cancelled, "{}", err.message);
