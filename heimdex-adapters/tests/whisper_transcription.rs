@@ -121,29 +121,7 @@ async fn an_audio_track_that_starts_late_is_dated_from_the_video_start() {
     let clips = Clips::new("late");
     let wav = clips.speech_wav("speech.wav", SENTENCE);
     // The audio track starts 4 s into the video (an edit list in the MP4), as scenes count.
-    let video = clips.ffmpeg(
-        "late.mp4",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=d=12:s=320x240:r=25",
-            "-itsoffset",
-            "4",
-            "-i",
-            wav.to_str().unwrap(),
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-c:a",
-            "aac",
-        ],
-    );
+    let video = clips.video_with_audio_from("late.mp4", wav.to_str().unwrap(), 4.0, 12.0, 2);
     let transcript = transcribe_file(&video, &config(&model)).unwrap();
     let rate = wer(SENTENCE, &transcript.text);
     assert!(rate <= 0.2, "WER {rate:.2}: {:?}", transcript.text);

@@ -93,8 +93,25 @@ impl Clips {
     /// A small H.264 + AAC MP4 whose only audio is `audio` (a file path, or a lavfi source when
     /// it starts with `lavfi:`), `secs` long, at `rate` Hz with `channels` channels.
     pub fn video_with_audio(&self, name: &str, audio: &str, secs: f64, channels: u32) -> PathBuf {
+        self.video_with_audio_from(name, audio, 0.0, secs, channels)
+    }
+
+    /// [`Self::video_with_audio`] with the audio track starting `audio_from_s` seconds into the
+    /// video (an edit list in the MP4; 0 for none).
+    pub fn video_with_audio_from(
+        &self,
+        name: &str,
+        audio: &str,
+        audio_from_s: f64,
+        secs: f64,
+        channels: u32,
+    ) -> PathBuf {
         let video = format!("testsrc=d={secs}:s=320x240:r=25");
         let mut args = vec!["-f", "lavfi", "-i", &video];
+        let offset = audio_from_s.to_string();
+        if audio_from_s != 0.0 {
+            args.extend(["-itsoffset", &offset]);
+        }
         let source = audio.strip_prefix("lavfi:");
         if source.is_some() {
             args.extend(["-f", "lavfi"]);
