@@ -5,6 +5,7 @@ use ffmpeg::format::context::Input;
 use ffmpeg_next as ffmpeg;
 
 use super::decode::clock;
+use super::probe::frame_rate;
 
 /// Turns a video stream's timestamps into seconds from its start. A raw elementary stream
 /// (`.h264`, `.hevc`) has no timestamps: decoded from its beginning, its frames are counted and
@@ -26,15 +27,7 @@ impl GrabClock {
     /// The clock of stream `index` of `input`.
     pub(crate) fn of(input: &Input, index: usize) -> Self {
         let (time_base, start) = clock(input, index).unwrap_or((0.0, 0));
-        let fps = input.stream(index).and_then(|stream| {
-            let rate = stream.avg_frame_rate();
-            let rate = if rate.numerator() > 0 {
-                rate
-            } else {
-                stream.rate()
-            };
-            (rate.numerator() > 0 && rate.denominator() > 0).then(|| f64::from(rate))
-        });
+        let fps = input.stream(index).and_then(|stream| frame_rate(&stream));
         Self {
             time_base,
             start,

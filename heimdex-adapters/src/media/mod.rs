@@ -21,7 +21,7 @@
 mod blocking;
 mod config;
 mod cuts;
-mod decode;
+pub(crate) mod decode;
 mod demuxed;
 mod error;
 mod facts;

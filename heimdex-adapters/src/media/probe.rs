@@ -90,7 +90,7 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
             format!("source {shown}: its video stream has no picture size"),
         ));
     }
-    let frame_rate = rate(video.avg_frame_rate()).or_else(|| rate(video.rate()));
+    let frame_rate = frame_rate(&video);
     let video_frames = u64::try_from(video.frames()).ok().filter(|n| *n > 0);
     let (duration_s, counted_frames) = match declared_duration_s(input, &video) {
         Some(duration_s) => (duration_s, video_frames),
@@ -184,6 +184,11 @@ fn declared_duration_s(input: &Input, video: &Stream<'_>) -> Option<f64> {
         return Some(stream as f64 * f64::from(video.time_base()));
     }
     None
+}
+
+/// Frames per second of a video stream: its average rate, else its base rate, when known.
+pub(crate) fn frame_rate(video: &Stream<'_>) -> Option<f64> {
+    rate(video.avg_frame_rate()).or_else(|| rate(video.rate()))
 }
 
 /// A rate as a float, when it is a real one (not 0/0 or 0/1).

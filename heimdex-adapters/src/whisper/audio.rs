@@ -47,8 +47,8 @@ pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageErr
         return Ok(None);
     };
     let video_start_s = crate::media::probe::video_stream(&input)
-        .and_then(|video| start_s(video.start_time(), video.time_base()))
-        .unwrap_or(0.0);
+        .and_then(|video| crate::media::decode::clock(&input, video.index()))
+        .map_or(0.0, |(time_base, start)| start as f64 * time_base);
     let (samples, first_s) = decode_stream(&mut input, stream, path, stop)?;
     let start_s = first_s.map_or(0.0, |first| first - video_start_s);
     Ok(Some(Audio {

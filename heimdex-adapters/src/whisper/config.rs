@@ -67,7 +67,7 @@ pub struct InvalidSetting {
     /// Its value, as set.
     pub value: String,
     /// What it takes.
-    pub expected: &'static str,
+    pub expected: String,
 }
 
 impl TranscriptionConfig {
@@ -90,7 +90,8 @@ impl TranscriptionConfig {
                 name: "HEIMDEX_WHISPER_LANGUAGE",
                 value: value.clone(),
                 expected: "`auto` or a language Whisper knows, as a code (`en`, `de`, …) or \
-                           an English name (`german`)",
+                           an English name (`german`)"
+                    .into(),
             })?;
         }
         if let Some(value) = var("HEIMDEX_WHISPER_THREADS") {
@@ -99,10 +100,12 @@ impl TranscriptionConfig {
                 .parse()
                 .ok()
                 .filter(|n| *n <= MAX_THREADS)
-                .ok_or(InvalidSetting {
+                .ok_or_else(|| InvalidSetting {
                     name: "HEIMDEX_WHISPER_THREADS",
-                    value,
-                    expected: "a whole number of threads from 0 (one per core) to 256",
+                    value: value.clone(),
+                    expected: format!(
+                        "a whole number of threads from 0 (one per core) to {MAX_THREADS}"
+                    ),
                 })?;
         }
         Ok(config)
