@@ -95,7 +95,7 @@ fn embedding_bytes(values: &[f32]) -> Vec<u8> {
 }
 
 fn embedding_from(bytes: &[u8]) -> Result<Vec<f32>> {
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(corrupt(format!("embedding of {} bytes", bytes.len())));
     }
     Ok(bytes

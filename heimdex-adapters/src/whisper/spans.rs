@@ -109,7 +109,7 @@ mod tests {
         let mut samples = Vec::new();
         for &(seconds, loud) in parts {
             let value = |i: usize| {
-                if loud && i % 2 == 0 {
+                if loud && i.is_multiple_of(2) {
                     0.5
                 } else if loud {
                     -0.5

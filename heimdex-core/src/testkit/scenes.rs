@@ -18,7 +18,9 @@ fn scene(index: u32, start_s: f64, end_s: f64, text: &str) -> SceneRecord {
         quality: Some(0.25 + f64::from(index) / 8.0),
         embedding: Some(vec![0.5, -0.25, f32::MIN_POSITIVE, 1.0e-7 * index as f32]),
         // Odd scenes have none, so a store that mixes the two columns up shows it.
-        image_embedding: (index % 2 == 0).then(|| vec![-0.125, 0.75, f32::MAX, index as f32]),
+        image_embedding: index
+            .is_multiple_of(2)
+            .then(|| vec![-0.125, 0.75, f32::MAX, index as f32]),
         // Every third scene has none; the others use the top bit, which a signed column keeps
         // as a negative number.
         perceptual_hash: (index % 3 != 1)

@@ -10,7 +10,7 @@ pub(crate) const GGML_TYPE_Q8_0: usize = 8;
 /// `values` (a whole number of blocks) as `Q8_0` blocks, as ggml's reference
 /// `quantize_row_q8_0` writes them. `None` when the length is not a multiple of [`BLOCK`].
 pub(crate) fn quantize(values: &[f32]) -> Option<Vec<u8>> {
-    if values.len() % BLOCK != 0 {
+    if !values.len().is_multiple_of(BLOCK) {
         return None;
     }
     let mut out = Vec::with_capacity(values.len() / BLOCK * (2 + BLOCK));
