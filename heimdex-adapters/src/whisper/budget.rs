@@ -5,47 +5,65 @@
 //! running, and a run slows down many times over: two 2-thread runs side by side on 2 cores
 //! took 74 s each, where one alone takes 3.7 s (benches/README.md, "Whisper runs side by
 //! side"). So every run takes its threads from one budget of a thread per core, and waits its
-//! turn when the budget is spent.
+//! turn when the budget is spent. The process's budget also takes them from the host's
+//! ([`HostCores`]), which the runs of other Heimdex processes share.
 
 use std::sync::{Arc, LazyLock};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::host_cores::{HeldCores, HostCores};
 
 /// Threads handed out against a fixed number of cores.
 #[derive(Debug)]
 pub(crate) struct ThreadBudget {
     cores: usize,
     free: Arc<Semaphore>,
+    host: Option<&'static HostCores>,
 }
 
 /// The threads a run holds; they go back to the budget when it is dropped.
 #[derive(Debug)]
 pub(crate) struct Threads {
-    /// How many: what was asked for, at least 1 and at most the budget's cores.
+    /// How many: what was asked for, at least 1 and at most the budget's cores, or fewer when
+    /// the host's cores are in use by other processes.
     pub count: usize,
     _permit: OwnedSemaphorePermit,
+    _host: Option<HeldCores>,
 }
 
 impl ThreadBudget {
-    /// A budget of `cores` threads (at least 1).
+    /// A budget of `cores` threads (at least 1), for this process alone.
     pub(crate) fn new(cores: usize) -> Self {
         let cores = cores.max(1);
         Self {
             cores,
             free: Arc::new(Semaphore::new(cores)),
+            host: None,
         }
     }
 
-    /// The process's budget: one thread per core this process may use.
+    /// A budget of `cores` threads (at least 1) whose runs also take `host`'s cores.
+    pub(crate) fn with_host(cores: usize, host: &'static HostCores) -> Self {
+        Self {
+            host: Some(host),
+            ..Self::new(cores)
+        }
+    }
+
+    /// The process's budget: one thread per core this process may use, each also taken from
+    /// the host's cores.
     pub(crate) fn global() -> &'static ThreadBudget {
         static GLOBAL: LazyLock<ThreadBudget> = LazyLock::new(|| {
-            ThreadBudget::new(std::thread::available_parallelism().map_or(1, usize::from))
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            ThreadBudget::with_host(cores, HostCores::global())
         });
         &GLOBAL
     }
 
     /// Waits until `wanted` threads (at least 1, at most the budget's cores) are free, and
-    /// takes them.
+    /// takes them; then, with the host's cores, takes the free ones up to that many, waiting
+    /// while none is.
     pub(crate) async fn take(&self, wanted: usize) -> Threads {
         let count = wanted.clamp(1, self.cores);
         let permit = self
@@ -54,16 +72,21 @@ impl ThreadBudget {
             .acquire_many_owned(u32::try_from(count).unwrap_or(u32::MAX))
             .await
             .expect("the budget's semaphore is never closed");
+        let host = match self.host {
+            Some(host) => Some(host.take(count).await),
+            None => None,
+        };
         Threads {
-            count,
+            count: host.as_ref().map_or(count, |held| held.count),
             _permit: permit,
+            _host: host,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ThreadBudget;
+    use super::{HostCores, ThreadBudget};
 
     #[tokio::test]
     async fn a_run_gets_at_least_one_thread_and_at_most_one_per_core() {
@@ -85,6 +108,19 @@ mod tests {
         assert!(futures_poll_once(waiting.as_mut()).await.is_none());
         drop(first);
         assert_eq!(waiting.await.count, 2);
+    }
+
+    #[tokio::test]
+    async fn a_run_gets_fewer_threads_while_another_process_holds_host_cores() {
+        let dir = std::env::temp_dir().join(format!("heimdex-budget-{}", uuid::Uuid::new_v4()));
+        let host = Box::leak(Box::new(HostCores::new(&dir, 2)));
+        let budget = ThreadBudget::with_host(2, host);
+        // Another instance on the same folder locks as another process would.
+        let other = HostCores::new(&dir, 2).take(1).await;
+        assert_eq!(budget.take(2).await.count, 1);
+        drop(other);
+        assert_eq!(budget.take(2).await.count, 2);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Polls `future` once: its output if it was ready.

@@ -20,6 +20,8 @@ mod budget;
 mod config;
 mod convert;
 #[cfg(feature = "whisper")]
+mod host_cores;
+#[cfg(feature = "whisper")]
 mod model;
 #[cfg(feature = "whisper")]
 mod pick;

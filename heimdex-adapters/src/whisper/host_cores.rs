@@ -1,0 +1,127 @@
+//! [`HostCores`]: the cores that whisper.cpp runs of every Heimdex process on this host share.
+//!
+//! [`ThreadBudget`](super::budget::ThreadBudget) keeps the runs of one process to a thread per
+//! core, but two processes (two workers on one machine, or `heimdex process` beside a worker) do
+//! not see each other's budget: two `heimdex process` runs side by side on 2 cores took 148 s
+//! each in transcription, against 3.7 s alone, as whisper.cpp's spinning barrier thrashes
+//! (benches/README.md, "Whisper runs side by side"). So a run also holds one lock per thread
+//! on a file per core in a folder every process shares, `$TMPDIR/heimdex-cores`. The locks
+//! are `flock`s: the kernel drops them when their process ends, however it ends.
+//!
+//! A run takes the free cores up to what it wants, and waits only while none is free: a
+//! one-thread run beside another process's run costs less than waiting for it. When the
+//! folder cannot be used (no permission, a file in its place), runs go ahead without host
+//! locks, as before, and the reason is logged once.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+/// How often a run that found every core taken looks again.
+const RETRY: Duration = Duration::from_millis(100);
+
+/// One lock file per core, in a folder shared by the processes of this host.
+#[derive(Debug)]
+pub(crate) struct HostCores {
+    dir: PathBuf,
+    cores: usize,
+    warned: AtomicBool,
+}
+
+/// The cores a run holds on the host; the locks go when it is dropped.
+#[derive(Debug)]
+pub(crate) struct HeldCores {
+    /// How many threads the run may use: at least 1, at most what it asked for.
+    pub count: usize,
+    /// The locked files (none when the folder could not be used).
+    _locks: Vec<File>,
+}
+
+impl HostCores {
+    /// `cores` lock files (at least 1) in `dir`, which is created when missing.
+    pub(crate) fn new(dir: impl Into<PathBuf>, cores: usize) -> Self {
+        Self {
+            dir: dir.into(),
+            cores: cores.max(1),
+            warned: AtomicBool::new(false),
+        }
+    }
+
+    /// The host's cores, in `heimdex-cores` under the temporary folder (`TMPDIR`).
+    pub(crate) fn global() -> &'static HostCores {
+        static GLOBAL: LazyLock<HostCores> = LazyLock::new(|| {
+            HostCores::new(
+                std::env::temp_dir().join("heimdex-cores"),
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )
+        });
+        &GLOBAL
+    }
+
+    /// Takes the free cores, up to `wanted` (at least 1), waiting while every core is taken.
+    pub(crate) async fn take(&self, wanted: usize) -> HeldCores {
+        let wanted = wanted.clamp(1, self.cores);
+        loop {
+            match self.try_take(wanted) {
+                Ok(locks) if locks.is_empty() => tokio::time::sleep(RETRY).await,
+                Ok(locks) => {
+                    return HeldCores {
+                        count: locks.len(),
+                        _locks: locks,
+                    }
+                }
+                Err(err) => {
+                    if !self.warned.swap(true, Ordering::Relaxed) {
+                        tracing::warn!(
+                            dir = %self.dir.display(),
+                            error = %err,
+                            "whisper runs of other processes are not counted: the lock folder is unusable"
+                        );
+                    }
+                    return HeldCores {
+                        count: wanted,
+                        _locks: Vec::new(),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Locks free cores' files, up to `wanted`, without waiting.
+    fn try_take(&self, wanted: usize) -> io::Result<Vec<File>> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut locks = Vec::with_capacity(wanted);
+        for core in 0..self.cores {
+            if locks.len() == wanted {
+                break;
+            }
+            let file = open_lock_file(&self.dir.join(format!("core-{core}.lock")))?;
+            match file.try_lock() {
+                Ok(()) => locks.push(file),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(err)) => return Err(err),
+            }
+        }
+        Ok(locks)
+    }
+}
+
+/// Opens a lock file: read-only when it exists (another user's file locks as well that way),
+/// created when it does not.
+fn open_lock_file(path: &Path) -> io::Result<File> {
+    match File::open(path) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path),
+        opened => opened,
+    }
+}
+
+#[cfg(test)]
+#[path = "host_cores_tests.rs"]
+mod tests;
