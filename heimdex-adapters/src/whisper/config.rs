@@ -26,8 +26,10 @@ pub struct TranscriptionConfig {
     /// 0.6).
     pub no_speech_threshold: f32,
     /// Audio whose loudness (RMS, dBFS) is below this is silence: the transcript is empty and
-    /// Whisper does not run. Within the audio, seconds below it are silent, and silences of 30 s
-    /// or more are cut out before Whisper runs (the segments keep their times in the recording).
+    /// Whisper does not run. Within the audio, seconds below it are silent; silences of 30 s or
+    /// more, and the silence before the first sound and after the last, are cut out (less a
+    /// second next to the sound) before Whisper runs (the segments keep their times in the
+    /// recording).
     pub silence_dbfs: f32,
 }
 

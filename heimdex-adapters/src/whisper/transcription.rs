@@ -22,8 +22,9 @@ use crate::stages::SourceFile;
 /// segments in the job's context.
 ///
 /// Quality gate: audio quieter than [`TranscriptionConfig::silence_dbfs`] is not transcribed,
-/// and silences of 30 s or more inside it are cut out before Whisper runs (each would cost a
-/// window, and silence is where Whisper hallucinates). Segments above
+/// and silences of 30 s or more inside it, and silence before its first sound and after its
+/// last, are cut out before Whisper runs (each would cost a window, and silence is where
+/// Whisper hallucinates). Segments above
 /// [`TranscriptionConfig::no_speech_threshold`], and segments that are only annotations
 /// (`[Music]`, `(applause)`, `♪`) or punctuation, are dropped. Silence and music therefore give
 /// an empty transcript, which is a success.
@@ -140,9 +141,9 @@ pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
 /// The closure type whisper-rs 0.16's abort trampoline expects (see `run_whisper`).
 type AbortCallback = Box<dyn FnMut() -> bool>;
 
-/// Runs Whisper on each of the audio's [`sound_spans`] (long silences cut out) and joins their
-/// segments, dated from the video's start (the audio's own start, [`Audio::start_s`], added;
-/// nothing before 0). `spoken` is the configured language's code.
+/// Runs Whisper on each of the audio's [`sound_spans`] (long and edge silences cut out) and
+/// joins their segments, dated from the video's start (the audio's own start,
+/// [`Audio::start_s`], added; nothing before 0). `spoken` is the configured language's code.
 fn run_whisper(
     ctx: &WhisperContext,
     audio: &Audio,

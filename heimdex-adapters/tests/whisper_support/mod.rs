@@ -5,6 +5,20 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use heimdex_adapters::whisper::TranscriptionConfig;
+
+/// The sentence most tests speak.
+pub const SENTENCE: &str = "The quick brown fox jumps over the lazy dog while the children \
+                            play in the park near the river.";
+
+/// The stage's default configuration with `model`.
+pub fn config(model: &Path) -> TranscriptionConfig {
+    TranscriptionConfig {
+        model: model.to_path_buf(),
+        ..TranscriptionConfig::default()
+    }
+}
+
 /// The converted tiny.en model: `HEIMDEX_WHISPER_MODEL`, else the repository's
 /// `.heimdex/models/ggml-tiny.en.bin`. When it is missing the test fails under CI (env `CI`
 /// set) and is skipped with a note otherwise.
