@@ -55,8 +55,8 @@ impl ThreadBudget {
     /// the host's cores.
     pub(crate) fn global() -> &'static ThreadBudget {
         static GLOBAL: LazyLock<ThreadBudget> = LazyLock::new(|| {
-            let cores = std::thread::available_parallelism().map_or(1, usize::from);
-            ThreadBudget::with_host(cores, HostCores::global())
+            let host = HostCores::global();
+            ThreadBudget::with_host(host.cores(), host)
         });
         &GLOBAL
     }

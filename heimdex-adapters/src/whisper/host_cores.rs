@@ -50,7 +50,13 @@ impl HostCores {
         }
     }
 
-    /// The host's cores, in `heimdex-cores` under the temporary folder (`TMPDIR`).
+    /// How many cores it hands out.
+    pub(crate) fn cores(&self) -> usize {
+        self.cores
+    }
+
+    /// The host's cores (one per core this process may use), in `heimdex-cores` under the
+    /// temporary folder (`TMPDIR`).
     pub(crate) fn global() -> &'static HostCores {
         static GLOBAL: LazyLock<HostCores> = LazyLock::new(|| {
             HostCores::new(

@@ -32,7 +32,8 @@ use crate::stages::SourceFile;
 /// Runs in one process share one thread per core: a run whose threads would push whisper.cpp's
 /// threads in flight past the cores waits until enough are free (whisper.cpp's threads spin
 /// while they wait for each other, so sharing cores makes every run many times slower). A run
-/// never gets more threads than cores.
+/// never gets more threads than cores, and gets fewer while runs of other Heimdex processes on
+/// the host hold some (it waits while they hold all).
 ///
 /// A source without an audio stream also gives an empty transcript (a silent video is valid
 /// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
