@@ -45,9 +45,10 @@ pub(crate) fn demux_duration(
         packets += 1;
         let duration = packet.duration();
         let timed = duration > 0 && duration != NO_PTS;
-        match timed {
-            true => timed_ticks += duration,
-            false => untimed += 1,
+        if timed {
+            timed_ticks += duration;
+        } else {
+            untimed += 1;
         }
         match packet.pts() {
             Some(pts) if all_stamped => {

@@ -59,7 +59,7 @@ pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageErr
 }
 
 /// A timestamp in seconds, when there is one.
-fn start_s(ts: i64, time_base: ffmpeg::Rational) -> Option<f64> {
+fn seconds(ts: i64, time_base: ffmpeg::Rational) -> Option<f64> {
     (ts != crate::media::probe::NO_PTS).then(|| ts as f64 * f64::from(time_base))
 }
 
@@ -120,7 +120,7 @@ fn decode_stream(
         .stream(index)
         .ok_or_else(|| StageError::new(FailureKind::Internal, format!("no stream {index}")))?;
     let (params, time_base) = (stream.parameters(), stream.time_base());
-    let stream_start_s = start_s(stream.start_time(), time_base);
+    let stream_start_s = seconds(stream.start_time(), time_base);
     let mut decoder = ffmpeg::codec::Context::from_parameters(params)
         .and_then(|c| c.decoder().audio())
         .map_err(|err| decode_error(path, "opening the audio decoder", err))?;
@@ -139,7 +139,7 @@ fn decode_stream(
             Err(ffmpeg::Error::Eof) => {
                 let _ = decoder.send_eof();
                 out.receive(&mut decoder, path)?;
-                let first_s = out.first_pts.and_then(|ts| start_s(ts, time_base));
+                let first_s = out.first_pts.and_then(|ts| seconds(ts, time_base));
                 return Ok((out.finish(path)?, first_s.or(stream_start_s)));
             }
             Err(ffmpeg::Error::InvalidData) => continue,
