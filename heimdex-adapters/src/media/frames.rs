@@ -13,6 +13,7 @@ use heimdex_core::{FailureKind, StageError};
 use super::blocking::StopFlag;
 use super::config::SceneDetectionConfig;
 use super::decode::{clock, decode_video};
+use super::row_bins::{bin_factor, bin_rows};
 use super::score::{content_score, HsvFrame};
 
 /// Every decoded frame of the video stream, in presentation order.
@@ -99,6 +100,10 @@ struct Scaler {
     start: i64,
     /// swscale for the current format and size, and that format and size.
     scaler: Option<(scaling::Context, (Pixel, u32, u32))>,
+    /// Rows averaged into one before swscale for the current format and size, if any.
+    bin: Option<u32>,
+    /// The frame with its rows binned, what swscale scales when `bin` is set.
+    binned: frame::Video,
     config: SceneDetectionConfig,
     /// The scaled frame, planar RGB.
     rgb: frame::Video,
@@ -113,6 +118,8 @@ impl Scaler {
             time_base,
             start,
             scaler: None,
+            bin: None,
+            binned: frame::Video::empty(),
             config: config.clone(),
             rgb: frame::Video::empty(),
             frames: 0,
@@ -132,15 +139,25 @@ impl Scaler {
         if restart {
             let (format, w, h) = key;
             let (to_w, to_h) = self.config.scaled_size(w, h);
-            let scaler = scaling::Context::get(format, w, h, Pixel::GBRP, to_w, to_h, Flags::AREA)
-                .map_err(|err| {
-                    let message = format!("cannot scale {format:?} {w}x{h} frames: {err}");
-                    StageError::new(FailureKind::Decode, message).with_source(err)
-                })?;
+            self.bin = bin_factor(format, h, to_h);
+            let from_h = h / self.bin.unwrap_or(1);
+            let scaler =
+                scaling::Context::get(format, w, from_h, Pixel::GBRP, to_w, to_h, Flags::AREA)
+                    .map_err(|err| {
+                        let message = format!("cannot scale {format:?} {w}x{h} frames: {err}");
+                        StageError::new(FailureKind::Decode, message).with_source(err)
+                    })?;
             self.scaler = Some((scaler, key));
         }
         let (scaler, _) = self.scaler.as_mut().expect("set above");
-        scaler.run(frame, &mut self.rgb).map_err(|err| {
+        let source = match self.bin {
+            Some(k) => {
+                bin_rows(frame, k, &mut self.binned);
+                &self.binned
+            }
+            None => frame,
+        };
+        scaler.run(source, &mut self.rgb).map_err(|err| {
             let message = format!("scaling a frame failed: {err}");
             StageError::new(FailureKind::Decode, message).with_source(err)
         })?;

@@ -37,6 +37,7 @@ mod quality;
 #[cfg(feature = "embeddings")]
 mod rgb;
 mod rotation;
+mod row_bins;
 mod scene;
 mod scene_detection;
 mod scene_frames;
