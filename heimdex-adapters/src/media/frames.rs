@@ -102,6 +102,8 @@ struct Scaler {
     scaler: Option<(scaling::Context, (Pixel, u32, u32))>,
     /// Rows averaged into one before swscale for the current format and size, if any.
     bin: Option<u32>,
+    /// Whether rows may be binned (tests compare with swscale alone).
+    binning: bool,
     /// The frame with its rows binned, what swscale scales when `bin` is set.
     binned: frame::Video,
     config: SceneDetectionConfig,
@@ -119,6 +121,7 @@ impl Scaler {
             start,
             scaler: None,
             bin: None,
+            binning: true,
             binned: frame::Video::empty(),
             config: config.clone(),
             rgb: frame::Video::empty(),
@@ -139,7 +142,7 @@ impl Scaler {
         if restart {
             let (format, w, h) = key;
             let (to_w, to_h) = self.config.scaled_size(w, h);
-            self.bin = bin_factor(format, h, to_h);
+            self.bin = bin_factor(format, h, to_h).filter(|_| self.binning);
             let from_h = h / self.bin.unwrap_or(1);
             let scaler =
                 scaling::Context::get(format, w, from_h, Pixel::GBRP, to_w, to_h, Flags::AREA)
@@ -177,3 +180,7 @@ impl Scaler {
         Ok((time, restart))
     }
 }
+
+#[cfg(test)]
+#[path = "frames_tests.rs"]
+mod tests;

@@ -17,8 +17,8 @@ use multiversion::multiversion;
 const MAX_BIN: u32 = 16;
 
 /// Rows averaged into one: the whole rows of the source per row of the scaled size (a 720-row
-/// frame scaled to 144 rows: 5). `None` when under 2, the format is not planar 4:2:0, or the
-/// scaled size is more than half the frame's (nor more than [`MAX_BIN`]).
+/// frame scaled to 144 rows: 5), at most [`MAX_BIN`]. `None` when that is under 2 (the scaled
+/// height is more than half the frame's) or the format is not planar 4:2:0.
 pub(crate) fn bin_factor(format: Pixel, height: u32, to_height: u32) -> Option<u32> {
     let planar_420 = matches!(format, Pixel::YUV420P | Pixel::YUVJ420P);
     let k = (height / to_height.max(1)).min(MAX_BIN);
