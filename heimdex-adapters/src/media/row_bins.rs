@@ -241,4 +241,26 @@ mod tests {
         assert_eq!((0..2).map(|y| first(1, y)).collect::<Vec<_>>(), [110, 140]);
         assert_eq!((0..2).map(|y| first(2, y)).collect::<Vec<_>>(), [210, 240]);
     }
+
+    #[test]
+    fn odd_sizes_bin_the_chroma_rows_there_are() {
+        // 7×11: chroma is 4×6; 3 rows of luma out, so 2 of chroma (rows 0–2 and 3–5).
+        let mut src = frame::Video::new(Pixel::YUVJ420P, 7, 11);
+        for plane in 0..3 {
+            let stride = src.stride(plane);
+            for (y, row) in src.data_mut(plane).chunks_mut(stride).enumerate() {
+                row.fill(y as u8 * 3);
+            }
+        }
+        let mut dst = frame::Video::empty();
+        bin_rows(&src, 3, &mut dst);
+        assert_eq!(
+            (dst.format(), dst.width(), dst.height()),
+            (Pixel::YUVJ420P, 7, 3)
+        );
+        assert_eq!((dst.plane_width(1), dst.plane_height(1)), (4, 2));
+        let row = |plane: usize, y: usize| dst.data(plane)[y * dst.stride(plane)..][..4].to_vec();
+        assert_eq!(row(0, 2), [21; 4]); // luma rows 6–8: 18, 21, 24
+        assert_eq!(row(2, 1), [12; 4]); // chroma rows 3–5: 9, 12, 15
+    }
 }
