@@ -4,6 +4,8 @@
 
 pub mod backfill;
 pub mod config;
+#[cfg(feature = "media")]
+mod cores;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 #[cfg(feature = "embeddings")]

@@ -14,6 +14,7 @@ use super::frames::{frame_scores, FrameScores};
 use super::metadata::source_path;
 use super::probe;
 use super::scene::Scenes;
+use crate::cores::ThreadBudget;
 
 /// Runs as `scene_detection`: decodes the video stream (multithreaded, on the blocking pool),
 /// scores each frame against the previous one and cuts where [`SceneDetectionConfig`] says,
@@ -51,7 +52,11 @@ impl Stage for SceneDetection {
         let path = source_path(ctx);
         let facts = ctx.get::<MediaFacts>().cloned();
         let config = self.config.clone();
+        // One core marked as in use, here and for the host's other Heimdex processes, so that a
+        // Whisper run beside this one takes the cores left (and one that finds none waits).
+        let core = ThreadBudget::global().take(1).await;
         let detected = run_blocking("scene_detection", move |stop| {
+            let _core = core;
             detect(&path, facts, &config, stop)
         })
         .await?;
@@ -159,5 +164,29 @@ fn measured_fps(times: &[f64]) -> f64 {
     match (times.first(), times.last()) {
         (Some(first), Some(last)) if last > first => (times.len() - 1) as f64 / (last - first),
         _ => 25.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use heimdex_core::{Job, VideoId};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_run_waits_while_other_runs_hold_every_core() {
+        let all_cores = ThreadBudget::global().take(usize::MAX).await;
+        let stage = SceneDetection::default();
+        // A source that is not there: once the run starts, it fails at once.
+        let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "/nonexistent/clip.mp4"));
+        let run = stage.run(&mut ctx);
+        tokio::pin!(run);
+        let early = tokio::time::timeout(Duration::from_millis(300), run.as_mut()).await;
+        assert!(early.is_err(), "ran while every core was taken: {early:?}");
+        drop(all_cores);
+        let err = run.await.expect_err("the source is missing");
+        assert_eq!(err.kind, FailureKind::Input, "{}", err.message);
     }
 }

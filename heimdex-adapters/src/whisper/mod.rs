@@ -15,12 +15,8 @@ mod audio;
 #[cfg(feature = "whisper")]
 mod blocking;
 #[cfg(feature = "whisper")]
-mod budget;
-#[cfg(feature = "whisper")]
 mod config;
 mod convert;
-#[cfg(feature = "whisper")]
-mod host_cores;
 #[cfg(feature = "whisper")]
 mod model;
 #[cfg(feature = "whisper")]

@@ -9,11 +9,11 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
 
 use super::audio::{self, Audio};
 use super::blocking::{self, Stop};
-use super::budget::ThreadBudget;
 use super::config::{language_code, TranscriptionConfig};
 use super::model::ModelCache;
 use super::spans::sound_spans;
 use super::transcript::{spoken_text, Segment, Transcript};
+use crate::cores::ThreadBudget;
 use crate::stages::SourceFile;
 
 /// Runs as `transcription`: decodes the source's best audio stream (main programme before

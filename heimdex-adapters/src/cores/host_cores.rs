@@ -1,4 +1,5 @@
-//! [`HostCores`]: the cores that whisper.cpp runs of every Heimdex process on this host share.
+//! [`HostCores`]: the cores that whisper.cpp runs (and scene detections, a core each) of every
+//! Heimdex process on this host share.
 //!
 //! [`ThreadBudget`](super::budget::ThreadBudget) keeps the runs of one process to a thread per
 //! core, but two processes (two workers on one machine, or `heimdex process` beside a worker) do
@@ -84,7 +85,7 @@ impl HostCores {
                         tracing::warn!(
                             dir = %self.dir.display(),
                             error = %err,
-                            "whisper runs of other processes are not counted: the lock folder is unusable"
+                            "the cores other processes use are not counted: the lock folder is unusable"
                         );
                     }
                     return HeldCores {

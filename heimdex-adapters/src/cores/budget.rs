@@ -1,4 +1,5 @@
-//! [`ThreadBudget`]: the cores that whisper.cpp runs in this process may use at once.
+//! [`ThreadBudget`]: the cores that whisper.cpp runs (and scene detections, a core each) in this
+//! process may use at once.
 //!
 //! whisper.cpp's threads meet at a spinning barrier after every step of the model's graph. When
 //! more of them run than there are cores, a thread spins on while the one it waits for is not
@@ -26,7 +27,8 @@ pub(crate) struct ThreadBudget {
 #[derive(Debug)]
 pub(crate) struct Threads {
     /// How many: what was asked for, at least 1 and at most the budget's cores, or fewer when
-    /// the host's cores are in use by other processes.
+    /// the host's cores are in use by other processes. (Only `transcription` reads it.)
+    #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
     pub count: usize,
     _permit: OwnedSemaphorePermit,
     _host: Option<HeldCores>,
