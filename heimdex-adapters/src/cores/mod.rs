@@ -1,5 +1,5 @@
 //! The cores that CPU-heavy stages share, within a process ([`ThreadBudget`]) and across the
-//! Heimdex processes of a host ([`HostCores`]).
+//! Heimdex processes of a host ([`HostCores`](host_cores::HostCores)).
 //!
 //! whisper.cpp's threads meet at a spinning barrier, so a `transcription` run with fewer cores
 //! than threads slows down many times over: beside another run, and beside another video's
