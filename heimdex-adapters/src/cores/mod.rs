@@ -11,3 +11,20 @@ mod budget;
 mod host_cores;
 
 pub(crate) use budget::ThreadBudget;
+
+/// Runs `stage` on a job whose source is missing while every core of the process's budget is
+/// taken, and checks that it waits for them: still running after 300 ms, then, once the cores
+/// are given back, failing at once as `input`.
+#[cfg(test)]
+pub(crate) async fn assert_stage_waits_for_a_core(stage: &dyn heimdex_core::Stage) {
+    use heimdex_core::{FailureKind, Job, JobContext, VideoId};
+    let all_cores = ThreadBudget::global().take(usize::MAX).await;
+    let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "/nonexistent/clip.mp4"));
+    let run = stage.run(&mut ctx);
+    tokio::pin!(run);
+    let early = tokio::time::timeout(std::time::Duration::from_millis(300), run.as_mut()).await;
+    assert!(early.is_err(), "ran while every core was taken: {early:?}");
+    drop(all_cores);
+    let err = run.await.expect_err("the source is missing");
+    assert_eq!(err.kind, FailureKind::Input, "{}", err.message);
+}

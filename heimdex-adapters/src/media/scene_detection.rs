@@ -169,24 +169,10 @@ fn measured_fps(times: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use heimdex_core::{Job, VideoId};
-
     use super::*;
 
     #[tokio::test]
     async fn a_run_waits_while_other_runs_hold_every_core() {
-        let all_cores = ThreadBudget::global().take(usize::MAX).await;
-        let stage = SceneDetection::default();
-        // A source that is not there: once the run starts, it fails at once.
-        let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "/nonexistent/clip.mp4"));
-        let run = stage.run(&mut ctx);
-        tokio::pin!(run);
-        let early = tokio::time::timeout(Duration::from_millis(300), run.as_mut()).await;
-        assert!(early.is_err(), "ran while every core was taken: {early:?}");
-        drop(all_cores);
-        let err = run.await.expect_err("the source is missing");
-        assert_eq!(err.kind, FailureKind::Input, "{}", err.message);
+        crate::cores::assert_stage_waits_for_a_core(&SceneDetection::default()).await;
     }
 }

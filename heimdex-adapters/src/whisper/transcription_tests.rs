@@ -62,19 +62,9 @@ fn a_stop_set_while_whisper_runs_aborts_it_as_cancelled() {
 #[tokio::test]
 async fn a_run_waits_while_other_runs_hold_every_core() {
     let Some(model) = tiny_en() else { return };
-    let all_cores = ThreadBudget::global().take(usize::MAX).await;
     let stage = Transcription::new(TranscriptionConfig {
         model,
         ..TranscriptionConfig::default()
     });
-    // A source that is not there: once the run starts, it fails at once.
-    let job = heimdex_core::Job::new(heimdex_core::VideoId::new_v4(), "/nonexistent/clip.mp4");
-    let mut ctx = JobContext::new(job);
-    let run = stage.run(&mut ctx);
-    tokio::pin!(run);
-    let early = tokio::time::timeout(Duration::from_millis(300), run.as_mut()).await;
-    assert!(early.is_err(), "ran while every core was taken: {early:?}");
-    drop(all_cores);
-    let err = run.await.expect_err("the source is missing");
-    assert_eq!(err.kind, FailureKind::Input, "{}", err.message);
+    crate::cores::assert_stage_waits_for_a_core(&stage).await;
 }
