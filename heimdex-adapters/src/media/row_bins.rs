@@ -51,7 +51,7 @@ pub(crate) fn bin_rows(src: &frame::Video, k: u32, dst: &mut frame::Video) {
 }
 
 /// A plane's bytes, its stride and its rows.
-pub(crate) struct Plane<'a> {
+struct Plane<'a> {
     data: &'a [u8],
     stride: usize,
     rows: usize,
@@ -59,7 +59,7 @@ pub(crate) struct Plane<'a> {
 
 impl<'a> Plane<'a> {
     /// `rows` rows `stride` bytes apart in `data`.
-    pub(crate) fn new(data: &'a [u8], stride: usize, rows: usize) -> Self {
+    fn new(data: &'a [u8], stride: usize, rows: usize) -> Self {
         Self { data, stride, rows }
     }
 
@@ -74,7 +74,7 @@ impl<'a> Plane<'a> {
 /// when none are). Compiled for AVX-512 and AVX2 as well as baseline x86-64, the best the CPU
 /// has picked at run time.
 #[multiversion(targets("x86_64+avx512f+avx512bw+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
-pub(crate) fn bin_plane(
+fn bin_plane(
     src: Plane<'_>,
     width: usize,
     k: usize,
