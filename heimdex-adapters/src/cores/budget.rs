@@ -30,8 +30,25 @@ pub(crate) struct Threads {
     /// the host's cores are in use by other processes. (Only `transcription` reads it.)
     #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
     pub count: usize,
-    _permit: OwnedSemaphorePermit,
-    _host: Option<HeldCores>,
+    permit: OwnedSemaphorePermit,
+    /// The host's cores, and those of them the run holds.
+    host: Option<(&'static HostCores, HeldCores)>,
+}
+
+impl Threads {
+    /// Takes the host's cores that other processes have given back since the run started,
+    /// without waiting, up to the threads its process budget gave it; returns the new count.
+    /// A run that started beside another process's scene detection with one thread gets its
+    /// second for its next stretch of audio once that detection is over.
+    #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
+    pub fn top_up(&mut self) -> usize {
+        let permitted = self.permit.num_permits();
+        if let Some((host, held)) = self.host.as_mut() {
+            host.take_more(held, permitted);
+            self.count = held.count;
+        }
+        self.count
+    }
 }
 
 impl ThreadBudget {
@@ -75,13 +92,13 @@ impl ThreadBudget {
             .await
             .expect("the budget's semaphore is never closed");
         let host = match self.host {
-            Some(host) => Some(host.take(count).await),
+            Some(host) => Some((host, host.take(count).await)),
             None => None,
         };
         Threads {
-            count: host.as_ref().map_or(count, |held| held.count),
-            _permit: permit,
-            _host: host,
+            count: host.as_ref().map_or(count, |(_, held)| held.count),
+            permit,
+            host,
         }
     }
 }
@@ -122,6 +139,28 @@ mod tests {
         assert_eq!(budget.take(2).await.count, 1);
         drop(other);
         assert_eq!(budget.take(2).await.count, 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_run_tops_up_with_the_host_cores_given_back_since_it_started() {
+        let dir = std::env::temp_dir().join(format!("heimdex-budget-{}", uuid::Uuid::new_v4()));
+        let host = Box::leak(Box::new(HostCores::new(&dir, 3)));
+        let budget = ThreadBudget::with_host(3, host);
+        let other = HostCores::new(&dir, 3);
+        let held_elsewhere = other.take(2).await;
+        let mut run = budget.take(2).await;
+        assert_eq!(run.count, 1, "one host core was free");
+        assert_eq!(run.top_up(), 1, "nothing was given back yet");
+        drop(held_elsewhere);
+        assert_eq!(
+            run.top_up(),
+            2,
+            "the freed core, up to what the run was given"
+        );
+        assert_eq!(run.top_up(), 2, "never more than that");
+        // The cores it topped up with are its own: another process finds one free core left.
+        assert_eq!(other.take(3).await.count, 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

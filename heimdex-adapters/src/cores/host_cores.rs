@@ -97,6 +97,22 @@ impl HostCores {
         }
     }
 
+    /// Adds to `held` the cores that are free now, until it holds `wanted` (at most the host's
+    /// cores), without waiting. Cores held without locks (the folder was unusable) stay as
+    /// they are.
+    pub(crate) fn take_more(&self, held: &mut HeldCores, wanted: usize) {
+        let missing = wanted.min(self.cores).saturating_sub(held.count);
+        if held._locks.is_empty() || missing == 0 {
+            return;
+        }
+        // The files `held` has locked are locked against this process's new opens as well, so
+        // only other cores' files are taken.
+        if let Ok(locks) = self.try_take(missing) {
+            held.count += locks.len();
+            held._locks.extend(locks);
+        }
+    }
+
     /// Locks free cores' files, up to `wanted`, without waiting.
     fn try_take(&self, wanted: usize) -> io::Result<Vec<File>> {
         std::fs::create_dir_all(&self.dir)?;

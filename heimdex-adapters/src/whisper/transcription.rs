@@ -33,7 +33,8 @@ use crate::stages::SourceFile;
 /// threads in flight past the cores waits until enough are free (whisper.cpp's threads spin
 /// while they wait for each other, so sharing cores makes every run many times slower). A run
 /// never gets more threads than cores, and gets fewer while runs of other Heimdex processes on
-/// the host hold some (it waits while they hold all).
+/// the host hold some (it waits while they hold all); before each stretch of sound after a long
+/// silence, it takes those that have come free since, up to what it asked for.
 ///
 /// A source without an audio stream also gives an empty transcript (a silent video is valid
 /// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
@@ -75,11 +76,10 @@ impl Stage for Transcription {
         let mut config = self.config.clone();
         let model = self.model.clone();
         // Never more whisper.cpp threads in flight than cores: a run waits for its turn.
-        let threads = ThreadBudget::global().take(config.threads()).await;
+        let mut threads = ThreadBudget::global().take(config.threads()).await;
         config.threads = threads.count;
         let transcript = blocking::run(move |stop| {
-            let _threads = threads;
-            transcribe_with(&path, &config, &model, stop)
+            transcribe_with(&path, &config, &model, stop, &mut || threads.top_up())
         })
         .await?;
         ctx.insert(transcript);
@@ -93,7 +93,14 @@ pub fn transcribe_file(
     path: &Path,
     config: &TranscriptionConfig,
 ) -> Result<Transcript, StageError> {
-    transcribe_with(path, config, &ModelCache::default(), &Stop::default())
+    let threads = config.threads();
+    transcribe_with(
+        path,
+        config,
+        &ModelCache::default(),
+        &Stop::default(),
+        &mut || threads,
+    )
 }
 
 fn transcribe_with(
@@ -101,6 +108,7 @@ fn transcribe_with(
     config: &TranscriptionConfig,
     model: &ModelCache,
     stop: &Stop,
+    threads: &mut dyn FnMut() -> usize,
 ) -> Result<Transcript, StageError> {
     // The settings and the model first: either fails every job, whatever its audio.
     let spoken = match &config.language {
@@ -126,7 +134,7 @@ fn transcribe_with(
     if audio.samples.is_empty() || level < config.silence_dbfs {
         return Ok(Transcript::default());
     }
-    run_whisper(&ctx, &audio, config, spoken.as_deref(), stop, path)
+    run_whisper(&ctx, &audio, config, spoken.as_deref(), stop, threads, path)
 }
 
 /// The RMS level of `samples` in dBFS (−∞ for digital silence).
@@ -144,13 +152,15 @@ type AbortCallback = Box<dyn FnMut() -> bool>;
 
 /// Runs Whisper on each of the audio's [`sound_spans`] (long and edge silences cut out) and
 /// joins their segments, dated from the video's start (the audio's own start,
-/// [`Audio::start_s`], added; nothing before 0). `spoken` is the configured language's code.
+/// [`Audio::start_s`], added; nothing before 0). `spoken` is the configured language's code;
+/// `threads` says, before each span, how many threads whisper.cpp may use for it.
 fn run_whisper(
     ctx: &WhisperContext,
     audio: &Audio,
     config: &TranscriptionConfig,
     spoken: Option<&str>,
     stop: &Stop,
+    threads: &mut dyn FnMut() -> usize,
     path: &Path,
 ) -> Result<Transcript, StageError> {
     let failed = |what: &str, err: whisper_rs::WhisperError| {
@@ -179,7 +189,7 @@ fn run_whisper(
             return Err(Stop::stopped());
         }
         // An aborted run fails; it is the stop, not the audio, that failed it.
-        let params = whisper_params(config, language, stop);
+        let params = whisper_params(config, threads(), language, stop);
         state
             .full(params, &samples[span.samples])
             .map_err(|err| match stop.is_set() {
@@ -225,9 +235,10 @@ fn run_whisper(
     Ok(Transcript::new(segments, language))
 }
 
-/// Whisper's parameters for one run: `config`'s beam, threads and gate, and `stop` watched.
+/// Whisper's parameters for one run: `config`'s beam and gate, `threads`, and `stop` watched.
 fn whisper_params<'a>(
     config: &TranscriptionConfig,
+    threads: usize,
     language: Option<&'a str>,
     stop: &Stop,
 ) -> FullParams<'a, 'a> {
@@ -241,7 +252,7 @@ fn whisper_params<'a>(
         SamplingStrategy::Greedy { best_of: 1 }
     };
     let mut params = FullParams::new(strategy);
-    params.set_n_threads(i32::try_from(config.threads()).unwrap_or(1));
+    params.set_n_threads(i32::try_from(threads).unwrap_or(1));
     params.set_language(language);
     params.set_print_special(false);
     params.set_print_progress(false);

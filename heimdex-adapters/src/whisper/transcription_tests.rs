@@ -1,4 +1,4 @@
-//! Cancelling a Whisper run that is already going.
+//! Cancelling a Whisper run that is already going; the threads each stretch of sound runs with.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -30,12 +30,7 @@ fn a_stop_set_while_whisper_runs_aborts_it_as_cancelled() {
     let Some(model) = tiny_en() else { return };
     let ctx = super::super::model::load(&model).unwrap();
     // Five minutes of a warbling tone: ten 30 s windows, many seconds of work on any CPU.
-    let samples: Vec<f32> = (0..16_000 * 300)
-        .map(|i| {
-            let t = i as f32 / 16_000.0;
-            0.3 * (2.0 * std::f32::consts::PI * (300.0 + 100.0 * (3.0 * t).sin()) * t).sin()
-        })
-        .collect();
+    let samples = warbling_tone(300.0);
     let config = TranscriptionConfig {
         model,
         language: Some("en".into()),
@@ -53,7 +48,15 @@ fn a_stop_set_while_whisper_runs_aborts_it_as_cancelled() {
         samples,
         start_s: 0.0,
     };
-    let outcome = run_whisper(&ctx, &audio, &config, None, &stop, Path::new("tone"));
+    let outcome = run_whisper(
+        &ctx,
+        &audio,
+        &config,
+        None,
+        &stop,
+        &mut || 2,
+        Path::new("tone"),
+    );
     setter.join().unwrap();
     let err = outcome.expect_err("a run stopped mid-way must not return a transcript");
     assert_eq!(err.kind, FailureKind::Cancelled, "{}", err.message);
@@ -67,4 +70,52 @@ async fn a_run_waits_while_other_runs_hold_every_core() {
         ..TranscriptionConfig::default()
     });
     crate::cores::assert_stage_waits_for_a_core(&stage).await;
+}
+
+#[test]
+fn whisper_asks_for_its_thread_count_before_each_stretch_of_sound() {
+    let Some(model) = tiny_en() else { return };
+    let ctx = super::super::model::load(&model).unwrap();
+    // Two 3 s tones 40 s apart: the silence between is cut, so Whisper runs twice.
+    let mut samples = warbling_tone(3.0);
+    samples.extend(std::iter::repeat_n(0.0, 16_000 * 40));
+    samples.extend(warbling_tone(3.0));
+    let audio = Audio {
+        stream: 0,
+        samples,
+        start_s: 0.0,
+    };
+    let config = TranscriptionConfig {
+        model,
+        language: Some("en".into()),
+        ..TranscriptionConfig::default()
+    };
+    // One thread for the first stretch, two for the second, as a run topping up would get.
+    let mut asked = 0;
+    let mut threads = || {
+        asked += 1;
+        asked
+    };
+    let stop = Stop::default();
+    let outcome = run_whisper(
+        &ctx,
+        &audio,
+        &config,
+        None,
+        &stop,
+        &mut threads,
+        Path::new("tones"),
+    );
+    outcome.unwrap();
+    assert_eq!(asked, 2, "asked once per stretch of sound");
+}
+
+/// `seconds` of a tone warbling around 300 Hz, at 16 kHz.
+fn warbling_tone(seconds: f32) -> Vec<f32> {
+    (0..(16_000.0 * seconds) as usize)
+        .map(|i| {
+            let t = i as f32 / 16_000.0;
+            0.3 * (2.0 * std::f32::consts::PI * (300.0 + 100.0 * (3.0 * t).sin()) * t).sin()
+        })
+        .collect()
 }
