@@ -31,32 +31,13 @@ fn a_stop_set_while_whisper_runs_aborts_it_as_cancelled() {
     let ctx = super::super::model::load(&model).unwrap();
     // Five minutes of a warbling tone: ten 30 s windows, many seconds of work on any CPU.
     let samples = warbling_tone(300.0);
-    let config = TranscriptionConfig {
-        model,
-        language: Some("en".into()),
-        threads: 2,
-        ..TranscriptionConfig::default()
-    };
     let stop = Stop::default();
     let flag = stop.0.clone();
     let setter = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));
         flag.store(true, Ordering::Relaxed);
     });
-    let audio = Audio {
-        stream: 0,
-        samples,
-        start_s: 0.0,
-    };
-    let outcome = run_whisper(
-        &ctx,
-        &audio,
-        &config,
-        None,
-        &stop,
-        &mut || 2,
-        Path::new("tone"),
-    );
+    let outcome = run_english(&ctx, model, samples, &stop, &mut || 2);
     setter.join().unwrap();
     let err = outcome.expect_err("a run stopped mid-way must not return a transcript");
     assert_eq!(err.kind, FailureKind::Cancelled, "{}", err.message);
@@ -80,34 +61,36 @@ fn whisper_asks_for_its_thread_count_before_each_stretch_of_sound() {
     let mut samples = warbling_tone(3.0);
     samples.extend(std::iter::repeat_n(0.0, 16_000 * 40));
     samples.extend(warbling_tone(3.0));
-    let audio = Audio {
-        stream: 0,
-        samples,
-        start_s: 0.0,
-    };
-    let config = TranscriptionConfig {
-        model,
-        language: Some("en".into()),
-        ..TranscriptionConfig::default()
-    };
     // One thread for the first stretch, two for the second, as a run topping up would get.
     let mut asked = 0;
     let mut threads = || {
         asked += 1;
         asked
     };
-    let stop = Stop::default();
-    let outcome = run_whisper(
-        &ctx,
-        &audio,
-        &config,
-        None,
-        &stop,
-        &mut threads,
-        Path::new("tones"),
-    );
+    let outcome = run_english(&ctx, model, samples, &Stop::default(), &mut threads);
     outcome.unwrap();
     assert_eq!(asked, 2, "asked once per stretch of sound");
+}
+
+/// [`run_whisper`] on `samples` (16 kHz, from the video's start) with `model` in English.
+fn run_english(
+    ctx: &WhisperContext,
+    model: PathBuf,
+    samples: Vec<f32>,
+    stop: &Stop,
+    threads: &mut dyn FnMut() -> usize,
+) -> Result<Transcript, StageError> {
+    let config = TranscriptionConfig {
+        model,
+        language: Some("en".into()),
+        ..TranscriptionConfig::default()
+    };
+    let audio = Audio {
+        stream: 0,
+        samples,
+        start_s: 0.0,
+    };
+    run_whisper(ctx, &audio, &config, None, stop, threads, Path::new("tone"))
 }
 
 /// `seconds` of a tone warbling around 300 Hz, at 16 kHz.
