@@ -93,14 +93,8 @@ pub fn transcribe_file(
     path: &Path,
     config: &TranscriptionConfig,
 ) -> Result<Transcript, StageError> {
-    let threads = config.threads();
-    transcribe_with(
-        path,
-        config,
-        &ModelCache::default(),
-        &Stop::default(),
-        &mut || threads,
-    )
+    let (model, threads) = (ModelCache::default(), config.threads());
+    transcribe_with(path, config, &model, &Stop::default(), &mut || threads)
 }
 
 fn transcribe_with(
