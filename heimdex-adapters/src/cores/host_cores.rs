@@ -38,7 +38,7 @@ pub(crate) struct HeldCores {
     /// How many threads the run may use: at least 1, at most what it asked for.
     pub count: usize,
     /// The locked files (none when the folder could not be used).
-    _locks: Vec<File>,
+    locks: Vec<File>,
 }
 
 impl HostCores {
@@ -77,7 +77,7 @@ impl HostCores {
                 Ok(locks) => {
                     return HeldCores {
                         count: locks.len(),
-                        _locks: locks,
+                        locks,
                     }
                 }
                 Err(err) => {
@@ -90,7 +90,7 @@ impl HostCores {
                     }
                     return HeldCores {
                         count: wanted,
-                        _locks: Vec::new(),
+                        locks: Vec::new(),
                     };
                 }
             }
@@ -102,14 +102,14 @@ impl HostCores {
     /// they are.
     pub(crate) fn take_more(&self, held: &mut HeldCores, wanted: usize) {
         let missing = wanted.min(self.cores).saturating_sub(held.count);
-        if held._locks.is_empty() || missing == 0 {
+        if held.locks.is_empty() || missing == 0 {
             return;
         }
         // The files `held` has locked are locked against this process's new opens as well, so
         // only other cores' files are taken.
         if let Ok(locks) = self.try_take(missing) {
             held.count += locks.len();
-            held._locks.extend(locks);
+            held.locks.extend(locks);
         }
     }
 

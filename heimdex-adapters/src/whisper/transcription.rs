@@ -73,11 +73,10 @@ impl Stage for Transcription {
             .get::<SourceFile>()
             .map(|file| file.path.clone())
             .unwrap_or_else(|| PathBuf::from(&ctx.job.source));
-        let mut config = self.config.clone();
+        let config = self.config.clone();
         let model = self.model.clone();
         // Never more whisper.cpp threads in flight than cores: a run waits for its turn.
         let mut threads = ThreadBudget::global().take(config.threads()).await;
-        config.threads = threads.count;
         let transcript = blocking::run(move |stop| {
             transcribe_with(&path, &config, &model, stop, &mut || threads.top_up())
         })
