@@ -26,16 +26,22 @@ pub(crate) struct ThreadBudget {
 /// The threads a run holds; they go back to the budget when it is dropped.
 #[derive(Debug)]
 pub(crate) struct Threads {
-    /// How many: what was asked for, at least 1 and at most the budget's cores, or fewer when
-    /// the host's cores are in use by other processes. (Only `transcription` reads it.)
-    #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
-    pub count: usize,
     permit: OwnedSemaphorePermit,
     /// The host's cores, and those of them the run holds.
     host: Option<(&'static HostCores, HeldCores)>,
 }
 
 impl Threads {
+    /// How many: what was asked for, at least 1 and at most the budget's cores, or fewer when
+    /// the host's cores are in use by other processes.
+    #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
+    pub fn count(&self) -> usize {
+        match &self.host {
+            Some((_, held)) => held.count,
+            None => self.permit.num_permits(),
+        }
+    }
+
     /// Takes the host's cores that other processes have given back since the run started,
     /// without waiting, up to the threads its process budget gave it; returns the new count.
     /// A run that started beside another process's scene detection with one thread gets its
@@ -45,9 +51,8 @@ impl Threads {
         let permitted = self.permit.num_permits();
         if let Some((host, held)) = self.host.as_mut() {
             host.take_more(held, permitted);
-            self.count = held.count;
         }
-        self.count
+        self.count()
     }
 }
 
@@ -95,11 +100,7 @@ impl ThreadBudget {
             Some(host) => Some((host, host.take(count).await)),
             None => None,
         };
-        Threads {
-            count: host.as_ref().map_or(count, |(_, held)| held.count),
-            permit,
-            host,
-        }
+        Threads { permit, host }
     }
 }
 
@@ -110,9 +111,9 @@ mod tests {
     #[tokio::test]
     async fn a_run_gets_at_least_one_thread_and_at_most_one_per_core() {
         let budget = ThreadBudget::new(2);
-        assert_eq!(budget.take(0).await.count, 1);
-        assert_eq!(budget.take(8).await.count, 2);
-        assert_eq!(ThreadBudget::new(0).take(3).await.count, 1);
+        assert_eq!(budget.take(0).await.count(), 1);
+        assert_eq!(budget.take(8).await.count(), 2);
+        assert_eq!(ThreadBudget::new(0).take(3).await.count(), 1);
     }
 
     #[tokio::test]
@@ -126,7 +127,7 @@ mod tests {
         tokio::pin!(waiting);
         assert!(futures_poll_once(waiting.as_mut()).await.is_none());
         drop(first);
-        assert_eq!(waiting.await.count, 2);
+        assert_eq!(waiting.await.count(), 2);
     }
 
     #[tokio::test]
@@ -136,9 +137,9 @@ mod tests {
         let budget = ThreadBudget::with_host(2, host);
         // Another instance on the same folder locks as another process would.
         let other = HostCores::new(&dir, 2).take(1).await;
-        assert_eq!(budget.take(2).await.count, 1);
+        assert_eq!(budget.take(2).await.count(), 1);
         drop(other);
-        assert_eq!(budget.take(2).await.count, 2);
+        assert_eq!(budget.take(2).await.count(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -150,7 +151,7 @@ mod tests {
         let other = HostCores::new(&dir, 3);
         let held_elsewhere = other.take(2).await;
         let mut run = budget.take(2).await;
-        assert_eq!(run.count, 1, "one host core was free");
+        assert_eq!(run.count(), 1, "one host core was free");
         assert_eq!(run.top_up(), 1, "nothing was given back yet");
         drop(held_elsewhere);
         assert_eq!(
