@@ -99,6 +99,34 @@ async fn a_raw_h264_stream_without_timestamps_is_cut_where_its_mp4_is() {
 }
 
 #[tokio::test]
+async fn a_10_bit_clip_is_cut_where_its_8_bit_source_is() {
+    // 10-bit frames take their own path through the scorer (rows binned in 16-bit samples).
+    let clips = Clips::new("scenes-10-bit");
+    let (mp4, expected) = clips.hard_cuts(
+        "cuts.mp4",
+        &[("testsrc", 1.6), ("smptehdbars", 1.2), ("testsrc2", 1.4)],
+    );
+    let high_10 = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p10le",
+    ];
+    let source = ["-i", mp4.to_str().unwrap()];
+    let ten_bit = clips.ffmpeg("cuts10.mp4", &[&source[..], &high_10[..]].concat());
+    let found = tokio::task::spawn_blocking(move || {
+        detect_scenes(&ten_bit, &SceneDetectionConfig::default())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(found.frames, (4.2 * FPS).round() as usize);
+    assert_cuts_match(&found.scenes.cuts(), &expected);
+}
+
+#[tokio::test]
 async fn a_shot_fading_in_and_out_of_black_is_one_scene() {
     let clips = Clips::new("scenes-fade");
     let path = clips.shot(

@@ -2,25 +2,31 @@
 
 use super::*;
 
-/// A 1280×720 `yuv420p` frame: luma and chroma gradients that `shift` moves, with a grid of
-/// bright squares, so that areas of every size differ.
-fn pattern(shift: usize) -> frame::Video {
-    let mut frame = frame::Video::new(Pixel::YUV420P, 1280, 720);
+/// A 1280×720 frame in `format` (`yuv420p`, or `yuv420p10le` with the same levels times 4):
+/// luma and chroma gradients that `shift` moves, with a grid of bright squares, so that areas of
+/// every size differ.
+fn pattern(shift: usize, format: Pixel) -> frame::Video {
+    let mut frame = frame::Video::new(format, 1280, 720);
+    let bytes = if format == Pixel::YUV420P { 1 } else { 2 };
     for plane in 0..3 {
         let (stride, width) = (frame.stride(plane), frame.plane_width(plane) as usize);
         let rows = frame.plane_height(plane) as usize;
         let scale = if plane == 0 { 1 } else { 2 };
         for y in 0..rows {
-            let row = &mut frame.data_mut(plane)[y * stride..][..width];
-            for (x, px) in row.iter_mut().enumerate() {
+            let row = &mut frame.data_mut(plane)[y * stride..][..width * bytes];
+            for (x, px) in row.chunks_exact_mut(bytes).enumerate() {
                 let (lx, ly) = (x * scale + shift, y * scale);
                 let square = (lx / 40 + ly / 40) % 3 == 0 && lx % 40 < 17 && ly % 40 < 23;
-                *px = match (plane, square) {
+                let level = match (plane, square) {
                     (0, true) => 235,
-                    (0, false) => (16 + (lx + 3 * ly) % 200) as u8,
-                    (1, _) => (64 + (lx / 7 + ly / 3) % 128) as u8,
-                    _ => (200 - (lx / 5 + 2 * ly / 9) % 150) as u8,
-                };
+                    (0, false) => 16 + (lx + 3 * ly) % 200,
+                    (1, _) => 64 + (lx / 7 + ly / 3) % 128,
+                    _ => 200 - (lx / 5 + 2 * ly / 9) % 150,
+                } as u16;
+                match bytes {
+                    1 => px[0] = level as u8,
+                    _ => px.copy_from_slice(&(level * 4).to_le_bytes()),
+                }
             }
         }
     }
@@ -46,25 +52,25 @@ fn scored(frames: &[frame::Video], binning: bool) -> (Vec<HsvFrame>, Vec<f64>) {
 }
 
 #[test]
-fn binned_rows_score_as_swscale_alone_does() {
-    let frames: Vec<frame::Video> = [0, 3, 400].into_iter().map(pattern).collect();
-    let (binned, binned_scores) = scored(&frames, true);
-    let (plain, plain_scores) = scored(&frames, false);
-    for (a, b) in binned.iter().zip(&plain) {
-        assert_eq!(a.len(), 256 * 144);
-        // The same picture to within rounding and the coarser chroma: a mean difference of a
-        // level or two, where the shifted frames differ by ten or more.
-        assert!(
-            content_score(a, b) < 2.5,
-            "binned against plain: {}",
-            content_score(a, b)
-        );
-    }
-    for (binned, plain) in binned_scores.iter().zip(&plain_scores) {
-        assert!(*plain > 5.0, "the frames differ: {plain}");
-        assert!(
-            (binned - plain).abs() < 0.1 * plain,
-            "{binned} against {plain}"
-        );
+fn binned_rows_score_as_swscale_alone_does_in_8_and_10_bits() {
+    for format in [Pixel::YUV420P, Pixel::YUV420P10LE] {
+        let frames: Vec<frame::Video> = [0, 3, 400].map(|shift| pattern(shift, format)).into();
+        let (binned, binned_scores) = scored(&frames, true);
+        let (plain, plain_scores) = scored(&frames, false);
+        for (a, b) in binned.iter().zip(&plain) {
+            assert_eq!(a.len(), 256 * 144);
+            // The same picture to within rounding and the coarser chroma: a mean difference of
+            // a level or two, where the shifted frames differ by ten or more.
+            let difference = content_score(a, b);
+            assert!(
+                difference < 2.5,
+                "{format:?} binned against plain: {difference}"
+            );
+        }
+        for (binned, plain) in binned_scores.iter().zip(&plain_scores) {
+            assert!(*plain > 5.0, "{format:?}: the frames differ: {plain}");
+            let close = (binned - plain).abs() < 0.1 * plain;
+            assert!(close, "{format:?}: {binned} against {plain}");
+        }
     }
 }
