@@ -25,5 +25,7 @@ pub mod worker;
 
 pub use backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 pub use config::StoreConfig;
+#[cfg(feature = "media")]
+pub use cores::{check_cores_dir, cores_dir, CoresDirError, CORES_DIR_ENV};
 #[cfg(all(feature = "postgres", feature = "embedded"))]
 pub use open::{backfill, migrate, open};

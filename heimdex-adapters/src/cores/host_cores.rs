@@ -6,13 +6,15 @@
 //! not see each other's budget: two `heimdex process` runs side by side on 2 cores took 148 s
 //! each in transcription, against 3.7 s alone, as whisper.cpp's spinning barrier thrashes
 //! (benches/README.md, "Whisper runs side by side"). So a run also holds one lock per thread
-//! on a file per core in a folder every process shares, `$TMPDIR/heimdex-cores`. The locks
-//! are `flock`s: the kernel drops them when their process ends, however it ends.
+//! on a file per core in a folder every process shares: `$TMPDIR/heimdex-cores`, or the one
+//! [`CORES_DIR_ENV`] names. The locks are `flock`s: the kernel drops them when their process
+//! ends, however it ends.
 //!
 //! A run takes the free cores up to what it wants, and waits only while none is free: a
 //! one-thread run beside another process's run costs less than waiting for it. When the
 //! folder cannot be used (no permission, a file in its place), runs go ahead without host
-//! locks, as before, and the reason is logged once.
+//! locks, as before, and the reason is logged once; the commands check a folder named with
+//! [`CORES_DIR_ENV`] at start instead ([`check_cores_dir`]).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
@@ -23,6 +25,60 @@ use std::time::Duration;
 
 /// How often a run that found every core taken looks again.
 const RETRY: Duration = Duration::from_millis(100);
+
+/// The environment variable naming the folder of the host's core locks, for processes that do
+/// not share a temporary folder (a systemd unit with `PrivateTmp=`, containers given one shared
+/// volume). Unset or empty: `heimdex-cores` in the temporary folder (`TMPDIR`).
+pub const CORES_DIR_ENV: &str = "HEIMDEX_CORES_DIR";
+
+/// The folder of the host's core locks: [`CORES_DIR_ENV`] when set and not empty (relative to
+/// the current directory when relative), else `heimdex-cores` in the temporary folder.
+pub fn cores_dir() -> PathBuf {
+    cores_dir_from(std::env::var_os(CORES_DIR_ENV))
+}
+
+/// [`cores_dir`] for the variable's value.
+fn cores_dir_from(value: Option<std::ffi::OsString>) -> PathBuf {
+    match value.filter(|dir| !dir.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::temp_dir().join("heimdex-cores"),
+    }
+}
+
+/// A core lock folder that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{CORES_DIR_ENV}={}: the core lock folder cannot be used ({source}); name a folder every \
+     Heimdex process on this host can write, or leave it unset for the temporary folder",
+    dir.display()
+)]
+pub struct CoresDirError {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Why it cannot be used.
+    #[source]
+    pub source: io::Error,
+}
+
+/// Checks a folder set with [`CORES_DIR_ENV`] before any run needs it: creates it when missing
+/// and opens its first lock file. A folder named on purpose that cannot be used is a setting to
+/// fix, where the temporary folder's (unset) only makes runs go ahead without host locks and
+/// log why.
+pub fn check_cores_dir() -> Result<(), CoresDirError> {
+    check_cores_dir_from(std::env::var_os(CORES_DIR_ENV))
+}
+
+/// [`check_cores_dir`] for the variable's value.
+fn check_cores_dir_from(value: Option<std::ffi::OsString>) -> Result<(), CoresDirError> {
+    let Some(value) = value.filter(|dir| !dir.is_empty()) else {
+        return Ok(());
+    };
+    let dir = PathBuf::from(value);
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| open_lock_file(&dir.join("core-0.lock")))
+        .map(drop)
+        .map_err(|source| CoresDirError { dir, source })
+}
 
 /// One lock file per core, in a folder shared by the processes of this host.
 #[derive(Debug)]
@@ -56,12 +112,11 @@ impl HostCores {
         self.cores
     }
 
-    /// The host's cores (one per core this process may use), in `heimdex-cores` under the
-    /// temporary folder (`TMPDIR`).
+    /// The host's cores (one per core this process may use), in [`cores_dir`].
     pub(crate) fn global() -> &'static HostCores {
         static GLOBAL: LazyLock<HostCores> = LazyLock::new(|| {
             HostCores::new(
-                std::env::temp_dir().join("heimdex-cores"),
+                cores_dir(),
                 std::thread::available_parallelism().map_or(1, usize::from),
             )
         });

@@ -106,3 +106,35 @@ async fn an_unusable_lock_folder_lets_runs_go_ahead_as_before() {
     assert_eq!(cores.take(2).await.count, 2);
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn the_lock_folder_is_the_one_named_else_the_temporary_folders() {
+    let default = std::env::temp_dir().join("heimdex-cores");
+    assert_eq!(super::cores_dir_from(None), default);
+    assert_eq!(super::cores_dir_from(Some("".into())), default);
+    assert_eq!(
+        super::cores_dir_from(Some("/srv/heimdex/cores".into())),
+        std::path::PathBuf::from("/srv/heimdex/cores")
+    );
+}
+
+#[test]
+fn a_named_lock_folder_is_made_when_missing_and_refused_when_unusable() {
+    let dir = lock_dir("named").join("nested");
+    super::check_cores_dir_from(Some(dir.clone().into())).expect("a new folder is usable");
+    assert!(dir.join("core-0.lock").is_file());
+    // Unset or empty: nothing to check (the temporary folder only warns when unusable).
+    super::check_cores_dir_from(None).unwrap();
+    super::check_cores_dir_from(Some("".into())).unwrap();
+
+    let file = dir.join("not-a-folder");
+    std::fs::write(&file, b"a file").unwrap();
+    let err = super::check_cores_dir_from(Some(file.clone().into())).unwrap_err();
+    assert_eq!(err.dir, file);
+    let message = err.to_string();
+    assert!(
+        message.contains("HEIMDEX_CORES_DIR=") && message.contains("not-a-folder"),
+        "{message}"
+    );
+    std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+}

@@ -11,6 +11,7 @@ mod budget;
 mod host_cores;
 
 pub(crate) use budget::ThreadBudget;
+pub use host_cores::{check_cores_dir, cores_dir, CoresDirError, CORES_DIR_ENV};
 
 /// Runs `stage` on a job whose source is missing while every core of the process's budget is
 /// taken, and checks that it waits for them: still running after 300 ms, then, once the cores

@@ -53,6 +53,8 @@ Environment:
   HEIMDEX_MODELS_DIR           models folder [default: .heimdex/models] (also
                                HEIMDEX_WHISPER_MODEL, HEIMDEX_WHISPER_LANGUAGE,
                                HEIMDEX_WHISPER_THREADS)
+  HEIMDEX_CORES_DIR            core locks the Heimdex processes of a host share, for processes
+                               with different temporary folders [default: $TMPDIR/heimdex-cores]
   HEIMDEX_KEYFRAMES_DIR        scene keyframe JPEGs, a folder per video [default: .heimdex/keyframes]
   HEIMDEX_CLIP_MODEL           folder of a CLIP-style model (config.json, model.safetensors) for
                                scene image embeddings [default: none, no image embeddings]

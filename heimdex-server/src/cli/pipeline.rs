@@ -57,7 +57,8 @@ pub(crate) fn media(store: Arc<dyn Store>) -> Result<Arc<dyn Pipeline>, CliError
 /// `.heimdex/keyframes`), and with the `embeddings` feature its transcript slice and embedding,
 /// and the image embedding of its best keyframe when `HEIMDEX_CLIP_MODEL` names a CLIP-style
 /// model (a folder that does not hold one fails the command). Whisper's threads, unless
-/// `HEIMDEX_WHISPER_THREADS` sets them, are the cores divided among `concurrent_jobs`.
+/// `HEIMDEX_WHISPER_THREADS` sets them, are the cores divided among `concurrent_jobs`. A core
+/// lock folder named with `HEIMDEX_CORES_DIR` that cannot be used fails the command too.
 #[cfg(feature = "media")]
 fn media_stages(
     store: Arc<dyn Store>,
@@ -65,6 +66,7 @@ fn media_stages(
 ) -> Result<SequentialPipeline, CliError> {
     use heimdex_adapters::media::{Metadata, SceneDetection};
     use heimdex_adapters::stages::{Indexing, LocalSource};
+    heimdex_adapters::check_cores_dir().map_err(|err| CliError::Config(err.to_string()))?;
     let pipeline = SequentialPipeline::new()
         .stage(Arc::new(LocalSource))
         .stage(Arc::new(Metadata::new(store.clone())))
