@@ -40,7 +40,7 @@ pub async fn migrate(config: &StoreConfig) -> Result<()> {
     }
 }
 
-/// Sets `processing_finished_at` from `updated_at` where it is missing (see [`crate::backfill`]).
+/// Sets `processing_finished_at` from `updated_at` where it is missing (see [`crate::backfill`](mod@crate::backfill)).
 pub async fn backfill(
     config: &StoreConfig,
     options: BackfillOptions,

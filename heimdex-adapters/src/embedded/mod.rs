@@ -146,7 +146,7 @@ impl EmbeddedStore {
     }
 
     /// Sets `processing_finished_at` from `updated_at` where it is missing; see
-    /// [`crate::backfill`].
+    /// [`crate::backfill`](mod@crate::backfill).
     pub async fn backfill(
         &self,
         options: crate::BackfillOptions,

@@ -7,7 +7,7 @@
 //! - [`Metadata`] probes the container: duration, frame rate, size, video codec, audio streams
 //!   (codec, channels, language, title), creation time. It leaves [`MediaFacts`] in the job's
 //!   context and writes duration, frame rate and size to the video through the
-//!   [`Catalog`](heimdex_core::Catalog).
+//!   [`Catalog`].
 //! - [`SceneDetection`] decodes the video, scales frames to about 256 px wide and scores each
 //!   against the previous one in the manner of PySceneDetect's ContentDetector (mean absolute
 //!   HSV difference) with AdaptiveDetector's rolling-mean ratio ([`SceneDetectionConfig`]). It

@@ -113,7 +113,7 @@ impl TranscriptionConfig {
         Ok(config)
     }
 
-    /// The configuration for one of `jobs` jobs that run at once: when [`Self::threads`] is 0
+    /// The configuration for one of `jobs` jobs that run at once: when its `threads` is 0
     /// (one per core), the cores divided among the jobs, at least one each, so that their runs
     /// side by side do not ask for more threads than there are cores (a run that would waits;
     /// see [`Transcription`](super::Transcription)). A thread count set explicitly is kept.

@@ -20,6 +20,8 @@ pub struct ServeArgs {
     #[arg(long, env = "HEIMDEX_BIND", default_value_t = DEFAULT_BIND)]
     pub bind: SocketAddr,
     /// Comma-separated browser origins allowed to call the API (https://admin.example.com), or *.
+    // The doc comment is `--help` text, shown in a terminal: the URL stays bare there.
+    #[allow(rustdoc::bare_urls)]
     #[arg(
         long,
         env = "HEIMDEX_CORS_ORIGINS",
