@@ -13,10 +13,14 @@
 //! - [`ImageEmbedder`] loads a CLIP-style vision model (`config.json` and `model.safetensors` in
 //!   Hugging Face `CLIPModel` naming) from the folder [`CLIP_MODEL_ENV`] names; no package ships
 //!   one. With the `media` feature it embeds image files and each scene's best keyframe
-//!   ([`embed_scene_images`], [`SceneProcessing::with_image_embedder`]).
+//!   (`embed_scene_images`, `SceneProcessing::with_image_embedder`).
 //!   [`write_random_clip_model`] writes a small one with random weights, for tests.
 //!
 //! CPU by default; the `cuda` feature passes through to candle and runs on GPU 0 when present.
+#![cfg_attr(
+    feature = "media",
+    doc = "\nWith `media`: [`embed_scene_images`], [`SceneProcessing::with_image_embedder`]."
+)]
 
 mod clip;
 mod clip_config;

@@ -11,7 +11,7 @@ use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
 
 /// Runs as `scene_processing`: gives every scene its transcript slice and that slice's text
 /// embedding, and leaves the scenes as [`IndexedScenes`] for `indexing`. With a keyframe part
-/// ([`SceneProcessing::with_keyframes`], feature `media`) it first gives every scene its
+/// (`SceneProcessing::with_keyframes`, feature `media`) it first gives every scene its
 /// keyframes and frame quality, as `media::SceneFrames` does in builds without embeddings.
 ///
 /// The scenes are the [`IndexedScenes`] already in the job's context (so another part of scene
@@ -19,7 +19,7 @@ use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
 /// of `scene_detection`. The transcript is the context's [`TranscriptSegments`], else, with the
 /// `whisper` feature, the `whisper::Transcript` of `transcription`; without one every scene gets
 /// an empty transcript and no embedding. Without a keyframe part, keyframes and quality are left
-/// as they are. With an image embedder ([`SceneProcessing::with_image_embedder`], feature
+/// as they are. With an image embedder (`SceneProcessing::with_image_embedder`, feature
 /// `media`) every scene with a keyframe gets the image embedding of its best one
 /// (`keyframes[0]`); without one, image embeddings are left as they are. Failures: `internal`
 /// when there are no scenes (the pipeline lacks scene detection) or a model fails while running;

