@@ -39,10 +39,12 @@ pub fn cores_dir() -> PathBuf {
 
 /// [`cores_dir`] for the variable's value.
 fn cores_dir_from(value: Option<std::ffi::OsString>) -> PathBuf {
-    match value.filter(|dir| !dir.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => std::env::temp_dir().join("heimdex-cores"),
-    }
+    named_dir(value).unwrap_or_else(|| std::env::temp_dir().join("heimdex-cores"))
+}
+
+/// The folder the variable's value names, when it is set and not empty.
+fn named_dir(value: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    value.filter(|dir| !dir.is_empty()).map(PathBuf::from)
 }
 
 /// A core lock folder that cannot be used.
@@ -70,10 +72,9 @@ pub fn check_cores_dir() -> Result<(), CoresDirError> {
 
 /// [`check_cores_dir`] for the variable's value.
 fn check_cores_dir_from(value: Option<std::ffi::OsString>) -> Result<(), CoresDirError> {
-    let Some(value) = value.filter(|dir| !dir.is_empty()) else {
+    let Some(dir) = named_dir(value) else {
         return Ok(());
     };
-    let dir = PathBuf::from(value);
     std::fs::create_dir_all(&dir)
         .and_then(|()| open_lock_file(&dir.join("core-0.lock")))
         .map(drop)
