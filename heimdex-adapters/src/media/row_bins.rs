@@ -51,13 +51,31 @@ pub(crate) fn bin_rows(src: &frame::Video, k: u32, dst: &mut frame::Video) {
         let (plane_width, src_rows) = (src.plane_width(plane), src.plane_height(plane));
         let dst_rows = dst.plane_height(plane) as usize;
         let (src_stride, dst_stride) = (src.stride(plane), dst.stride(plane));
-        let src = Plane::new(src.data(plane), src_stride, src_rows as usize);
-        let dst = &mut dst.data_mut(plane)[..];
-        let (width, k) = (plane_width as usize, k as usize);
-        match bytes {
-            1 => bin_plane::<1>(src, width, k, dst, dst_stride, dst_rows),
-            _ => bin_plane::<2>(src, width, k, dst, dst_stride, dst_rows),
-        }
+        bin_plane_of(
+            bytes,
+            Plane::new(src.data(plane), src_stride, src_rows as usize),
+            plane_width as usize,
+            k as usize,
+            &mut dst.data_mut(plane)[..],
+            dst_stride,
+            dst_rows,
+        );
+    }
+}
+
+/// [`bin_plane`] for samples of `bytes` bytes (1, else 2).
+fn bin_plane_of(
+    bytes: usize,
+    src: Plane<'_>,
+    width: usize,
+    k: usize,
+    dst: &mut [u8],
+    dst_stride: usize,
+    dst_rows: usize,
+) {
+    match bytes {
+        1 => bin_plane::<1>(src, width, k, dst, dst_stride, dst_rows),
+        _ => bin_plane::<2>(src, width, k, dst, dst_stride, dst_rows),
     }
 }
 

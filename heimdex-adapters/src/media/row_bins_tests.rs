@@ -67,10 +67,7 @@ fn binned_rows_are_the_rounded_means_of_their_bins_in_8_and_10_bits() {
             let dst_stride = width * bytes + 3;
             let mut dst = vec![0u8; dst_stride * rows_out];
             let src = Plane::new(&data, stride, rows);
-            match bytes {
-                1 => bin_plane::<1>(src, width, k, &mut dst, dst_stride, rows_out),
-                _ => bin_plane::<2>(src, width, k, &mut dst, dst_stride, rows_out),
-            }
+            bin_plane_of(bytes, src, width, k, &mut dst, dst_stride, rows_out);
             assert_eq!(
                 samples_of(&dst, dst_stride, width, bytes),
                 naive_bin(&samples_of(&data, stride, width, bytes), k, rows_out),
@@ -90,11 +87,8 @@ fn division_by_the_reciprocal_is_exact_up_to_the_largest_bin() {
                 1 => divide_row::<1>(&sums, count, &mut out),
                 _ => divide_row::<2>(&sums, count, &mut out),
             }
-            for (&sum, mean) in sums.iter().zip(out.chunks_exact(bytes)) {
-                let mean = match bytes {
-                    1 => u16::from(mean[0]),
-                    _ => u16::from_le_bytes([mean[0], mean[1]]),
-                };
+            let means = &samples_of(&out, out.len(), sums.len(), bytes)[0];
+            for (&sum, &mean) in sums.iter().zip(means) {
                 assert_eq!(mean, (sum + count / 2) / count, "{sum} / {count}");
             }
         }
@@ -142,8 +136,8 @@ fn a_10_bit_frame_is_binned_in_little_endian_samples_of_its_own_format() {
         (Pixel::YUV420P10LE, 4, 2)
     );
     let sample = |plane: usize, y: usize, x: usize| {
-        let at = y * dst.stride(plane) + 2 * x;
-        u16::from_le_bytes([dst.data(plane)[at], dst.data(plane)[at + 1]])
+        let width = dst.plane_width(plane) as usize;
+        samples_of(dst.data(plane), dst.stride(plane), width, 2)[y][x]
     };
     // Luma rows 0–3 (1000, 990, 980, 970) and 4–7.
     assert_eq!([sample(0, 0, 3), sample(0, 1, 0)], [985, 945]);
