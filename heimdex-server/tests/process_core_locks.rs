@@ -6,7 +6,7 @@ mod process_support;
 use std::fs::File;
 use std::time::Duration;
 
-use process_support::{process_json, scratch, two_shot_clip};
+use process_support::{assert_refused_before_any_file, process_json, scratch, two_shot_clip};
 
 #[test]
 fn a_process_with_its_own_temporary_folder_waits_for_the_cores_locked_in_the_named_folder() {
@@ -70,14 +70,7 @@ fn a_core_lock_folder_it_cannot_use_fails_the_command_before_any_file_runs() {
         .arg(&clip)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("HEIMDEX_CORES_DIR=") && stderr.contains("a-file"),
-        "{stderr}"
-    );
-    assert!(out.stdout.is_empty(), "nothing processed");
-    assert!(!stderr.contains("never-read.mp4"), "{stderr}");
+    assert_refused_before_any_file(&out, "HEIMDEX_CORES_DIR=", "a-file");
 
     // A folder that does not exist yet is made; an empty value means the temporary folder.
     let new_folder = dir.join("new").join("cores");

@@ -79,3 +79,17 @@ pub fn process_json(dir: &Path) -> Command {
         .env("HEIMDEX_WHISPER_THREADS", "2");
     command
 }
+
+/// Asserts that `out`, `heimdex process` run on a file named `never-read.mp4`, was refused at
+/// start over a setting: it failed with a message holding both `name` and `value`, printed no
+/// result and never mentioned the file.
+pub fn assert_refused_before_any_file(out: &std::process::Output, name: &str, value: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{name}={value}: {stderr}");
+    assert!(
+        stderr.contains(name) && stderr.contains(value),
+        "{name}={value}: {stderr}"
+    );
+    assert!(out.stdout.is_empty(), "{name}={value}: nothing processed");
+    assert!(!stderr.contains("never-read.mp4"), "{stderr}");
+}
