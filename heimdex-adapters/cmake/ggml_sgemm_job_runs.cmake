@@ -7,7 +7,8 @@
 # the counter hands out runs of consecutive jobs, `nth * 8` runs per product (each thread still
 # takes a new run when it finishes one, so a slow thread is still balanced out). Each output is
 # computed by the same code in the same order, so transcripts are identical. Measured in
-# benches/README.md ("tinyBLAS jobs in runs"): tiny.en on 2 cores 14–16 % faster.
+# benches/README.md ("tinyBLAS jobs in runs"): tiny.en on 2 cores 14–16 % faster on an
+# Intel host, about 5 % on a Zen 4 one.
 #
 # Used two ways:
 # - while whisper-rs-sys builds whisper.cpp: .cargo/config.toml sets CMAKE_PROJECT_ggml_INCLUDE
