@@ -27,6 +27,7 @@
 mod backfill;
 mod catalog;
 pub(crate) mod error;
+mod files;
 mod import;
 mod metrics;
 mod options;
@@ -62,9 +63,9 @@ pub struct EmbeddedStore {
 }
 
 impl EmbeddedStore {
-    /// Opens (creating the folder and file when missing) the database at `path` with the default
-    /// [`EmbeddedOptions`]: WAL journal, a busy timeout, foreign keys on; then applies the
-    /// migrations (safe on every start) and starts the timing writer.
+    /// Opens (creating the folder and file when missing, owner-only) the database at `path` with
+    /// the default [`EmbeddedOptions`]: WAL journal, a busy timeout, foreign keys on; then applies
+    /// the migrations (safe on every start) and starts the timing writer.
     ///
     /// A file that is not a SQLite database is [`Error::InvalidInput`] naming the path.
     pub async fn open(path: &Path) -> Result<Self> {
@@ -74,10 +75,13 @@ impl EmbeddedStore {
     /// [`open`](Self::open) with explicit options.
     pub async fn open_with(path: &Path, options: EmbeddedOptions) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            files::create_private_dir_all(dir).map_err(|e| {
                 error::unavailable(format!("cannot create folder {}: {e}", dir.display()))
             })?;
         }
+        files::create_private_file(path).map_err(|e| {
+            error::unavailable(format!("cannot create file {}: {e}", path.display()))
+        })?;
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

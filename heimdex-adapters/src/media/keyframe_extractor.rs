@@ -136,7 +136,13 @@ impl KeyframeExtractor {
             err
         })?;
         let dir = self.config.dir_for(video);
-        std::fs::create_dir_all(&dir).map_err(|err| io_error("create the folder", &dir, err))?;
+        let mut folders = std::fs::DirBuilder::new();
+        #[cfg(unix)] // owner-only, like the embedded store's folder
+        std::os::unix::fs::DirBuilderExt::mode(&mut folders, 0o700);
+        folders
+            .recursive(true)
+            .create(&dir)
+            .map_err(|err| io_error("create the folder", &dir, err))?;
         let mut jpeg = Jpeg::new(self.config.jpeg_qscale, grabber.rotation());
         let mut written = HashSet::new();
         let mut out = Vec::with_capacity(scenes.len());
