@@ -11,7 +11,8 @@
 //! script), `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer`.
 
 use warp::filters::BoxedFilter;
-use warp::http::header::{HeaderValue, CONTENT_TYPE, LOCATION};
+use warp::http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION};
+use warp::http::HeaderMap;
 use warp::http::StatusCode;
 use warp::path::Tail;
 use warp::reply::Response;
@@ -81,11 +82,12 @@ const ASSETS: &[Asset] = &[
 /// API's JSON 404 and 405 answers stay as they are.
 pub(crate) fn routes() -> BoxedFilter<(Response,)> {
     let root = warp::path::end()
-        .and(warp::header::optional::<String>("accept"))
-        .and_then(|accept: Option<String>| async move {
-            match accept {
-                Some(a) if a.contains("text/html") => Ok(()),
-                _ => Err(warp::reject::not_found()),
+        .and(warp::header::headers_cloned())
+        .and_then(|headers: HeaderMap| async move {
+            if wants_html(&headers) {
+                Ok(())
+            } else {
+                Err(warp::reject::not_found())
             }
         })
         .untuple_one()
@@ -96,6 +98,15 @@ pub(crate) fn routes() -> BoxedFilter<(Response,)> {
         .and(warp::get())
         .and_then(|tail: Tail| async move { asset(tail.as_str()) });
     root.or(files).unify().boxed()
+}
+
+/// Whether an `Accept` header names `text/html`. The header is read as bytes: a value that is not
+/// ASCII (legal in HTTP, but not a `str`) simply does not ask for HTML.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .any(|v| v.as_bytes().windows(9).any(|w| w == b"text/html"))
 }
 
 /// The built-in file named `name`, with its headers, or a 404 rejection.

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 
 use serde::{Deserialize, Serialize};
 use warp::http::{header, HeaderValue, StatusCode};
-use warp::reject::{InvalidQuery, MethodNotAllowed, PayloadTooLarge};
+use warp::reject::{InvalidHeader, InvalidQuery, MethodNotAllowed, PayloadTooLarge};
 use warp::reply::Response;
 use warp::Reply;
 
@@ -103,7 +103,8 @@ fn error_reply(status: StatusCode, message: &str) -> Response {
 ///   (RFC 7235 requires it on a 401), and `503 Busy` carries `Retry-After: 1`.
 /// - no route matched the path: 404 `Not Found`; a route matched the path but not the method:
 ///   405 `Method Not Allowed`.
-/// - a query string that is not valid `application/x-www-form-urlencoded` UTF-8: 400.
+/// - a query string that is not valid `application/x-www-form-urlencoded` UTF-8, or a header a
+///   filter could not read (not ASCII, not a number): 400.
 /// - warp's own payload limit: 413; a CORS request from an origin not allowed: 403.
 /// - anything else: 500 `Internal Server Error`, and the rejection is logged.
 pub async fn handle_rejection(err: warp::Rejection) -> Result<Response, Infallible> {
@@ -123,6 +124,8 @@ pub async fn handle_rejection(err: warp::Rejection) -> Result<Response, Infallib
         error_reply(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
     } else if err.find::<InvalidQuery>().is_some() {
         error_reply(StatusCode::BAD_REQUEST, "Invalid query string")
+    } else if err.find::<InvalidHeader>().is_some() {
+        error_reply(StatusCode::BAD_REQUEST, "Invalid header")
     } else if err.find::<PayloadTooLarge>().is_some() {
         error_reply(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
     } else if err.find::<warp::filters::cors::CorsForbidden>().is_some() {

@@ -34,21 +34,24 @@ pub(super) async fn page(
     page: Page,
     sort: UserSort,
 ) -> Result<UsersPage> {
-    let offset = i32::try_from(page.offset())
-        .map_err(|_| Error::invalid("page is too far: the offset does not fit the users list"))?;
     // One snapshot for the page and the total, so they agree.
     let mut tx = pool
         .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .await
         .map_err(db)?;
-    let rows = sqlx::query("SELECT * FROM get_admin_users_list($1, $2, $3, $4)")
-        .bind(days(window))
-        .bind(i32::try_from(page.page_size()).unwrap_or(i32::MAX))
-        .bind(offset)
-        .bind(sort.as_str())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
+    // The SQL function takes an int4 offset. One past it is past the last user (there are never
+    // 2^31 of them): that page is empty, like any page past the end, with the real total.
+    let rows = match i32::try_from(page.offset()) {
+        Ok(offset) => sqlx::query("SELECT * FROM get_admin_users_list($1, $2, $3, $4)")
+            .bind(days(window))
+            .bind(i32::try_from(page.page_size()).unwrap_or(i32::MAX))
+            .bind(offset)
+            .bind(sort.as_str())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?,
+        Err(_) => Vec::new(),
+    };
     let total: i64 = sqlx::query_scalar("SELECT get_admin_users_total()")
         .fetch_one(&mut *tx)
         .await
