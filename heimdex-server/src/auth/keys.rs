@@ -7,6 +7,10 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 
 use super::secret::Secret;
 
+/// The shortest HS256 secret `heimdex serve` accepts without an explicit override: 32 bytes, the
+/// HMAC-SHA256 output size (RFC 7518 §3.2 requires a key at least that long).
+pub const MIN_SECRET_BYTES: usize = 32;
+
 /// Why the authentication keys could not be loaded. Messages name the file, never a key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

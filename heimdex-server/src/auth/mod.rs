@@ -1,6 +1,7 @@
 //! Authentication: `Authorization: Bearer` JWTs and the `ADMIN_USER_IDS` allow-list.
 //!
-//! One concern per file: [`bearer`] reads the header, [`verify`] checks the token, [`admins`] is the
+//! One concern per file: [`bearer`] reads the header, [`verify`] checks the token (with `crit`
+//! for the one header parameter `jsonwebtoken` does not read), [`admins`] is the
 //! allow-list, [`keys`] holds the verification keys, [`secret`] keeps secrets out of logs, and
 //! [`mint`] makes tokens for `heimdex token`. [`admin`] is the warp filter every admin route uses,
 //! placed after the path and method filters and before any parameter is read.
@@ -8,6 +9,7 @@
 pub mod admins;
 pub mod bearer;
 pub mod config;
+mod crit;
 pub mod keys;
 pub mod mint;
 pub mod secret;
@@ -21,7 +23,7 @@ use warp::{Filter, Rejection};
 
 pub use admins::AdminList;
 pub use config::{Admin, AuthConfig};
-pub use keys::{JwtKeys, KeyError};
+pub use keys::{JwtKeys, KeyError, MIN_SECRET_BYTES};
 pub use mint::mint_token;
 pub use secret::Secret;
 

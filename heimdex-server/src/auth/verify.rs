@@ -1,8 +1,9 @@
 //! Verifying a bearer token and reading its subject.
 
 use jsonwebtoken::{decode, decode_header, Validation};
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
+use super::crit::has_crit;
 use super::keys::JwtKeys;
 use crate::error::ApiError;
 
@@ -14,37 +15,39 @@ pub const AUDIENCE: &str = "authenticated";
 /// not bounce fresh tokens.
 pub const LEEWAY_SECS: u64 = 5;
 
-/// The claims Heimdex reads. Others (role, email, …) are ignored.
-#[derive(Debug, Deserialize)]
-struct Claims {
-    sub: Option<String>,
-    aud: Option<Audience>,
-}
+/// The claims, as the token's JSON object: Heimdex reads `sub` and `aud` and checks the types of
+/// the time claims; others (role, email, …) are ignored.
+type Claims = Map<String, Value>;
 
-/// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Audience {
-    One(String),
-    Many(Vec<String>),
-}
+/// The time claims (RFC 7519 §4.1.4-6): each, when present, must be a JSON number.
+const TIME_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
 
-impl Audience {
-    fn includes(&self, wanted: &str) -> bool {
-        match self {
-            Audience::One(aud) => aud == wanted,
-            Audience::Many(auds) => auds.iter().any(|a| a == wanted),
-        }
+/// Whether `aud` (a string or an array of strings, RFC 7519 §4.1.3) includes `wanted`. Any other
+/// value, `null` included, includes nothing.
+fn audience_includes(aud: &Value, wanted: &str) -> bool {
+    match aud {
+        Value::String(one) => one == wanted,
+        Value::Array(many) => many.iter().any(|a| a.as_str() == Some(wanted)),
+        _ => false,
     }
+}
+
+/// Seconds since the epoch.
+fn now_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Verifies `token` and returns its subject (`sub`).
 ///
 /// - The header's `alg` must be one the keys serve (`HS256` with the secret, `RS256`/`ES256` with
-///   the public key); `none` and every other algorithm are refused.
+///   the public key); `none` and every other algorithm are refused, and so is a header with `crit`
+///   (no extension is understood here).
 /// - The signature must verify; `exp` is required and, like `nbf` when present, enforced with
-///   [`LEEWAY_SECS`] of leeway.
-/// - `aud`, when present, must include [`AUDIENCE`].
+///   [`LEEWAY_SECS`] of leeway; `exp`, `nbf` and `iat`, when present, must be numbers.
+/// - `aud`, when present, must include [`AUDIENCE`] (`"aud": null` is present, and includes
+///   nothing).
 ///
 /// Any failure above is 401 `Could not validate credentials`; a verified token without a
 /// (non-empty) `sub` is 401 `Invalid token: missing subject`. The reason is logged at debug level,
@@ -55,6 +58,9 @@ pub fn verify(token: &str, keys: &JwtKeys) -> Result<String, ApiError> {
         ApiError::InvalidCredentials
     };
     let header = decode_header(token).map_err(|e| rejected(e.kind()))?;
+    if has_crit(token) {
+        return Err(rejected(&"crit header"));
+    }
     let key = keys
         .key_for(header.alg)
         .ok_or_else(|| rejected(&header.alg))?;
@@ -67,13 +73,27 @@ pub fn verify(token: &str, keys: &JwtKeys) -> Result<String, ApiError> {
     let claims = decode::<Claims>(token, key, &validation)
         .map_err(|e| rejected(e.kind()))?
         .claims;
-    if let Some(aud) = &claims.aud {
-        if !aud.includes(AUDIENCE) {
+    if let Some(name) = TIME_CLAIMS
+        .into_iter()
+        .find(|name| claims.get(*name).is_some_and(|v| !v.is_number()))
+    {
+        return Err(rejected(&format!("{name} is not a number")));
+    }
+    // jsonwebtoken skips an `nbf` it cannot read as a u64 (negative, or a float past u64): a
+    // number that far in the future must still refuse the token.
+    if let Some(nbf) = claims.get("nbf").and_then(Value::as_f64) {
+        if nbf > now_secs() + LEEWAY_SECS as f64 {
+            return Err(rejected(&"nbf"));
+        }
+    }
+    if let Some(aud) = claims.get("aud") {
+        if !audience_includes(aud, AUDIENCE) {
             return Err(rejected(&"audience"));
         }
     }
-    match claims.sub {
-        Some(sub) if !sub.is_empty() => Ok(sub),
-        _ => Err(ApiError::MissingSubject),
+    match claims.get("sub") {
+        Some(Value::String(sub)) if !sub.is_empty() => Ok(sub.clone()),
+        None | Some(Value::Null) | Some(Value::String(_)) => Err(ApiError::MissingSubject),
+        Some(_) => Err(rejected(&"sub is not a string")),
     }
 }
