@@ -8,8 +8,9 @@ use clap::Args;
 use heimdex_adapters::StoreConfig;
 use heimdex_core::MetricsQuery;
 
-use super::{parse_duration, CliError};
-use crate::auth::AuthConfig;
+use super::ttl::parse_grace;
+use super::CliError;
+use crate::auth::{AuthConfig, MIN_SECRET_BYTES};
 use crate::config::{HttpConfig, ServerConfig, DEFAULT_BIND};
 use crate::state::AppState;
 
@@ -38,9 +39,13 @@ pub struct ServeArgs {
     /// Largest request head (request line and headers) in bytes; at least 8192.
     #[arg(long, env = "HEIMDEX_MAX_HEADER_BYTES", default_value_t = 16 * 1024, value_parser = clap::value_parser!(u32).range(8192..))]
     pub max_header_bytes: u32,
-    /// After SIGTERM or Ctrl-C, how long requests in flight may take to finish.
-    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    /// After SIGTERM or Ctrl-C, how long requests in flight may take to finish (at most 1d).
+    #[arg(long, default_value = "10s", value_parser = parse_grace)]
     pub shutdown_grace: Duration,
+    /// Serve even with an HS256 secret shorter than 32 bytes (local demos only; the variable takes
+    /// 1/0, true/false, yes/no, on/off).
+    #[arg(long, env = "HEIMDEX_ALLOW_WEAK_JWT_SECRET", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    pub allow_weak_jwt_secret: bool,
 }
 
 impl ServeArgs {
@@ -72,6 +77,7 @@ pub(crate) async fn run(
     args: ServeArgs,
 ) -> Result<(), CliError> {
     let http = args.http_config()?;
+    check_secret_strength(&auth, args.allow_weak_jwt_secret)?;
     if auth.keys().algorithms().is_empty() {
         tracing::warn!("neither HEIMDEX_JWT_SECRET nor HEIMDEX_JWT_PUBLIC_KEY_FILE is set: every admin request will get 401");
     }
@@ -83,4 +89,27 @@ pub(crate) async fn run(
     let state = AppState::with_http(metrics, auth, http);
     crate::serve(&args.server_config(), state).await?;
     Ok(())
+}
+
+/// Refuses an HS256 secret shorter than [`MIN_SECRET_BYTES`] unless `allow_weak` (a guessable
+/// secret lets anyone mint admin tokens offline).
+fn check_secret_strength(auth: &AuthConfig, allow_weak: bool) -> Result<(), CliError> {
+    let Some(secret) = auth.keys().secret() else {
+        return Ok(());
+    };
+    let len = secret.expose().len();
+    if len >= MIN_SECRET_BYTES {
+        return Ok(());
+    }
+    if allow_weak {
+        tracing::warn!(
+            bytes = len,
+            "HEIMDEX_JWT_SECRET is shorter than {MIN_SECRET_BYTES} bytes: allowed by HEIMDEX_ALLOW_WEAK_JWT_SECRET, for local use only"
+        );
+        return Ok(());
+    }
+    Err(CliError::Config(format!(
+        "HEIMDEX_JWT_SECRET is {len} bytes; at least {MIN_SECRET_BYTES} are required (e.g. \
+         `openssl rand -hex 32`). For a local demo only, set HEIMDEX_ALLOW_WEAK_JWT_SECRET=1"
+    )))
 }

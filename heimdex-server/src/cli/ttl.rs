@@ -26,6 +26,22 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The longest shutdown grace period accepted: one day. Longer ones (up to the `u64` seconds a
+/// duration can hold) would overflow the deadline computed from it at SIGTERM.
+pub const MAX_GRACE: Duration = Duration::from_secs(86_400);
+
+/// [`parse_timer`], refusing more than [`MAX_GRACE`]: for `--grace`/`HEIMDEX_SHUTDOWN_GRACE` and
+/// `--shutdown-grace`, so a huge value fails at start instead of at the signal.
+pub fn parse_grace(s: &str) -> Result<Duration, String> {
+    let grace = parse_timer(s)?;
+    if grace > MAX_GRACE {
+        return Err(format!(
+            "grace period {s:?} is too long: at most 1d (a shutdown deadline must fit the clock)"
+        ));
+    }
+    Ok(grace)
+}
+
 /// Like [`parse_duration`], and also milliseconds (`250ms`), for timers shorter than a second.
 pub fn parse_timer(s: &str) -> Result<Duration, String> {
     match s.strip_suffix("ms") {
@@ -61,6 +77,15 @@ mod tests {
             "99999999999999999999999ms",
         ] {
             assert!(parse_timer(s).is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn grace_periods_stop_at_one_day() {
+        assert_eq!(parse_grace("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_grace("1d"), Ok(MAX_GRACE));
+        for s in ["86401s", "2d", "213503982334601d", "0s"] {
+            assert!(parse_grace(s).is_err(), "{s:?}");
         }
     }
 

@@ -23,8 +23,9 @@ pub struct WorkerArgs {
     /// Lease on each claimed job, renewed every third of it; a dead worker's jobs return after it.
     #[arg(long, env = "HEIMDEX_LEASE", default_value = "60s", value_parser = parse_timer)]
     pub lease: Duration,
-    /// On SIGTERM, how long running jobs may go on before they are cancelled and released.
-    #[arg(long, env = "HEIMDEX_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_timer)]
+    /// On SIGTERM, how long running jobs may go on before they are cancelled and released (at
+    /// most 1d).
+    #[arg(long, env = "HEIMDEX_SHUTDOWN_GRACE", default_value = "30s", value_parser = super::ttl::parse_grace)]
     pub grace: Duration,
     /// How often an idle worker looks for work when nothing wakes it.
     #[arg(long, env = "HEIMDEX_POLL_INTERVAL", default_value = "2s", value_parser = parse_timer)]
