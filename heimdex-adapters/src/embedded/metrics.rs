@@ -1,5 +1,6 @@
-//! [`MetricsQuery`] for the embedded store: candidate rows from SQL (`select.rs`), every number
-//! from `heimdex_core::stats`, the one definition the in-memory store uses too.
+//! [`MetricsQuery`] for the embedded store. The overview, users list and user detail are
+//! aggregated in SQL (`summaries.rs`); every other metric takes candidate rows from SQL
+//! (`select.rs`) and its numbers from `heimdex_core::stats`, the in-memory store's definitions.
 //!
 //! Each call reads the clock once and uses that instant both for the SQL window and for the
 //! summary, so the two agree on which rows are in.
@@ -14,17 +15,14 @@ use heimdex_core::{
 };
 
 use super::error::db;
-use super::{select, EmbeddedStore};
+use super::{select, summaries, EmbeddedStore};
 
 const FINISHED: [VideoStatus; 2] = [VideoStatus::Ready, VideoStatus::Failed];
 
 #[async_trait]
 impl MetricsQuery for EmbeddedStore {
     async fn overview(&self) -> Result<Overview> {
-        let now = self.now();
-        let videos = select::all_videos(&self.pool).await?;
-        let searches = select::searches_since(&self.pool, Window::thirty_days().start(now)).await?;
-        Ok(stats::overview(&videos, &searches, now))
+        summaries::overview(&self.pool, self.now()).await
     }
 
     async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
@@ -41,25 +39,14 @@ impl MetricsQuery for EmbeddedStore {
     }
 
     async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
-        let now = self.now();
-        let profiles = select::all_profiles(&self.pool).await?;
-        let videos = select::all_videos(&self.pool).await?;
-        let searches = select::user_searches_since(&self.pool, window.start(now)).await?;
-        Ok(stats::users(
-            &profiles, &videos, &searches, window, page, sort, now,
-        ))
+        summaries::users(&self.pool, window, page, sort, self.now()).await
     }
 
     /// `NotFound` (`user <id>`) for a user without a profile.
     async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
-        let now = self.now();
-        let profile = select::profile(&self.pool, user)
+        summaries::user_detail(&self.pool, user, self.now())
             .await?
-            .ok_or_else(|| Error::not_found(format!("user {user}")))?;
-        let videos = select::videos_of(&self.pool, user).await?;
-        let since = Window::seven_days().start(now);
-        let searches = select::searches_of(&self.pool, user, since).await?;
-        Ok(stats::user_detail(&profile, &videos, &searches, now))
+            .ok_or_else(|| Error::not_found(format!("user {user}")))
     }
 
     async fn latency(&self, window: Window) -> Result<LatencySummary> {

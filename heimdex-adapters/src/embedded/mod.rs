@@ -6,8 +6,9 @@
 //!
 //! - The schema is contract §1 in SQLite form (`migrations/embedded`); timestamps are INTEGER
 //!   microseconds since the epoch and uuids hyphenated TEXT (see `rows.rs`).
-//! - Metrics select candidate rows with SQL and compute every number with `heimdex_core::stats`,
-//!   the same code the in-memory store uses, so the two cannot drift apart.
+//! - The overview, users list and user detail are aggregated in SQL, as the PostgreSQL functions
+//!   do; the other metrics select candidate rows with SQL and compute every number with
+//!   `heimdex_core::stats`, the in-memory store's code. Reference tests compare both with the core.
 //! - The timing sink never blocks: events go through a bounded channel to one background writer
 //!   that batches them in a transaction; see [`EmbeddedStore::dropped_events`].
 //!
@@ -36,6 +37,7 @@ mod rows;
 mod scenes;
 mod select;
 mod sink;
+mod summaries;
 
 use std::fmt;
 use std::path::Path;

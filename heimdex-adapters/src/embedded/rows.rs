@@ -14,7 +14,7 @@
 use std::str::FromStr;
 
 use chrono::DateTime;
-use heimdex_core::record::{SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
+use heimdex_core::record::{SearchRecord, StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{Result, StageName, VideoStatus};
 use sqlx::sqlite::SqliteRow;
@@ -32,9 +32,6 @@ pub(crate) const VIDEO_COLUMNS: &str = "id, owner_id, storage_path, filename, st
 /// The columns of `search_queries`.
 pub(crate) const SEARCH_COLUMNS: &str =
     "id, user_id, video_id, query_text, results_count, latency_ms, created_at";
-
-/// The columns of `user_profiles`.
-pub(crate) const PROFILE_COLUMNS: &str = "user_id, full_name, created_at, updated_at";
 
 /// The columns of `video_stage_timings`.
 pub(crate) const STAGE_COLUMNS: &str =
@@ -55,20 +52,20 @@ pub(crate) fn uuid_text(id: Uuid) -> String {
     id.hyphenated().to_string()
 }
 
-fn get<'r, T>(row: &'r SqliteRow, column: &str) -> Result<T>
+pub(crate) fn get<'r, T>(row: &'r SqliteRow, column: &str) -> Result<T>
 where
     T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
 {
     row.try_get(column).map_err(db)
 }
 
-fn ts(row: &SqliteRow, column: &str) -> Result<Timestamp> {
+pub(crate) fn ts(row: &SqliteRow, column: &str) -> Result<Timestamp> {
     let v: i64 = get(row, column)?;
     DateTime::from_timestamp_micros(v)
         .ok_or_else(|| corrupt(format!("{column}: {v} is not a valid timestamp")))
 }
 
-fn opt_ts(row: &SqliteRow, column: &str) -> Result<Option<Timestamp>> {
+pub(crate) fn opt_ts(row: &SqliteRow, column: &str) -> Result<Option<Timestamp>> {
     let v: Option<i64> = get(row, column)?;
     v.map(|v| {
         DateTime::from_timestamp_micros(v)
@@ -81,26 +78,37 @@ fn parse_uuid(column: &str, text: &str) -> Result<Uuid> {
     Uuid::parse_str(text).map_err(|_| corrupt(format!("{column}: {text:?} is not a uuid")))
 }
 
-fn id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<T> {
+pub(crate) fn id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<T> {
     let text: &str = get(row, column)?;
     parse_uuid(column, text).map(T::from)
 }
 
-fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Option<T>> {
+pub(crate) fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Option<T>> {
     let text: Option<&str> = get(row, column)?;
     text.map(|t| parse_uuid(column, t).map(T::from)).transpose()
 }
 
+/// Reads a video status column.
+pub(crate) fn status(row: &SqliteRow, column: &str) -> Result<VideoStatus> {
+    let text: &str = get(row, column)?;
+    VideoStatus::from_str(text)
+        .map_err(|_| corrupt(format!("{column}: {text:?} is not a video status")))
+}
+
+/// Reads a count column (SQLite integers are signed).
+pub(crate) fn count(row: &SqliteRow, column: &str) -> Result<u64> {
+    let n: i64 = get(row, column)?;
+    u64::try_from(n).map_err(|_| corrupt(format!("{column}: {n} is not a count")))
+}
+
 /// Reads a `videos` row selected with [`VIDEO_COLUMNS`].
 pub(crate) fn video(row: &SqliteRow) -> Result<VideoRecord> {
-    let status: &str = get(row, "status")?;
     Ok(VideoRecord {
         id: id(row, "id")?,
         owner_id: id(row, "owner_id")?,
         storage_path: get(row, "storage_path")?,
         filename: get(row, "filename")?,
-        status: VideoStatus::from_str(status)
-            .map_err(|_| corrupt(format!("status: {status:?} is not a video status")))?,
+        status: status(row, "status")?,
         duration_s: get(row, "duration_s")?,
         frame_rate: get(row, "frame_rate")?,
         width: get(row, "width")?,
@@ -127,16 +135,6 @@ pub(crate) fn search(row: &SqliteRow) -> Result<SearchRecord> {
         results_count: get(row, "results_count")?,
         latency_ms: get(row, "latency_ms")?,
         created_at: ts(row, "created_at")?,
-    })
-}
-
-/// Reads a `user_profiles` row selected with [`PROFILE_COLUMNS`].
-pub(crate) fn profile(row: &SqliteRow) -> Result<UserProfile> {
-    Ok(UserProfile {
-        user_id: id(row, "user_id")?,
-        full_name: get(row, "full_name")?,
-        created_at: ts(row, "created_at")?,
-        updated_at: ts(row, "updated_at")?,
     })
 }
 

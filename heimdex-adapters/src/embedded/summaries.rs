@@ -1,0 +1,201 @@
+//! The overview, the users list and one user's detail, aggregated in SQL as the PostgreSQL
+//! functions do (`get_admin_overview_metrics`, `get_admin_users_list`, `get_admin_user_detail`),
+//! so that no call loads a whole table: each reads aggregate rows, one page, or one user's 20
+//! videos and 50 searches.
+//!
+//! The definitions are `heimdex_core::stats`' (`overview`, `users`, `user_detail`), which the
+//! reference tests compare these answers with on random data. Averages of the integer latencies
+//! are exact sums divided by the count, so they equal the core's to the bit; `total()` sums the
+//! READY durations with compensation, so an hours figure may differ from a plain loop in its last
+//! bits (as PostgreSQL's does). Ties sort by the uuid text, which orders as the uuid's bytes.
+
+use heimdex_core::query::{
+    Overview, RecentSearch, RecentVideo, UserDetail, UserSummary, UsersPage,
+};
+use heimdex_core::stats::{RECENT_SEARCHES, RECENT_VIDEOS};
+use heimdex_core::time::Timestamp;
+use heimdex_core::{Page, Result, UserId, UserSort, Window};
+use sqlx::sqlite::SqliteRow;
+use sqlx::SqlitePool;
+
+use super::error::db;
+use super::rows::{count, get, id, micros, opt_id, opt_ts, status, ts, uuid_text};
+
+const OVERVIEW: &str = "SELECT v.ready, v.failed, v.total, \
+         CASE WHEN v.total > 0 THEN CAST(v.failed AS REAL) / v.total * 100.0 ELSE 0.0 END \
+             AS failure_rate_pct, \
+         v.seconds / 3600.0 AS hours, s.n7, s.avg7, s.n30, s.avg30 \
+     FROM (SELECT count(*) FILTER (WHERE status = 'READY') AS ready, \
+                  count(*) FILTER (WHERE status = 'FAILED') AS failed, \
+                  count(*) AS total, \
+                  total(duration_s) FILTER (WHERE status = 'READY') AS seconds \
+           FROM videos) AS v, \
+          (SELECT count(*) FILTER (WHERE created_at >= ?1) AS n7, \
+                  avg(latency_ms) FILTER (WHERE created_at >= ?1) AS avg7, \
+                  count(*) AS n30, avg(latency_ms) AS avg30 \
+           FROM search_queries WHERE created_at >= ?2) AS s";
+
+/// All-time video totals and the searches of the last 7 and 30 days ending at `now`.
+pub(crate) async fn overview(pool: &SqlitePool, now: Timestamp) -> Result<Overview> {
+    let row = sqlx::query(OVERVIEW)
+        .bind(micros(Window::seven_days().start(now)))
+        .bind(micros(Window::thirty_days().start(now)))
+        .fetch_one(pool)
+        .await
+        .map_err(db)?;
+    Ok(Overview {
+        videos_ready_total: count(&row, "ready")?,
+        videos_failed_total: count(&row, "failed")?,
+        videos_total: count(&row, "total")?,
+        failure_rate_pct: get(&row, "failure_rate_pct")?,
+        hours_ready_total: get(&row, "hours")?,
+        searches_7d: count(&row, "n7")?,
+        avg_search_latency_ms_7d: get(&row, "avg7")?,
+        searches_30d: count(&row, "n30")?,
+        avg_search_latency_ms_30d: get(&row, "avg30")?,
+    })
+}
+
+/// One row per profile (`?1`: the window start), each aggregate on its own table; with
+/// `one_user`, every table narrowed to the user `?2`. SQLite's two-argument `max` is null when
+/// either side is, hence the `CASE` for `last_activity` (PostgreSQL's `greatest` skips nulls).
+fn summaries(one_user: bool) -> String {
+    let (videos, searches, profiles) = if one_user {
+        (
+            "WHERE owner_id = ?2",
+            "AND user_id = ?2",
+            "WHERE p.user_id = ?2",
+        )
+    } else {
+        ("", "", "")
+    };
+    format!(
+        "WITH v AS (SELECT owner_id, count(*) AS total, \
+                count(*) FILTER (WHERE status = 'READY') AS ready, \
+                total(duration_s) FILTER (WHERE status = 'READY') AS seconds, \
+                max(updated_at) AS last_update \
+            FROM videos {videos} GROUP BY owner_id), \
+         s AS (SELECT user_id, max(created_at) AS last_search, \
+                count(*) FILTER (WHERE created_at >= ?1) AS n, \
+                avg(latency_ms) FILTER (WHERE created_at >= ?1) AS mean \
+            FROM search_queries WHERE user_id IS NOT NULL {searches} GROUP BY user_id) \
+         SELECT p.user_id, p.full_name, coalesce(v.total, 0) AS videos_total, \
+            coalesce(v.ready, 0) AS videos_ready, \
+            coalesce(v.seconds, 0.0) / 3600.0 AS hours_ready, \
+            CASE WHEN v.last_update IS NULL THEN s.last_search \
+                 WHEN s.last_search IS NULL THEN v.last_update \
+                 ELSE max(v.last_update, s.last_search) END AS last_activity, \
+            coalesce(s.n, 0) AS searches_7d, s.mean AS avg_latency_ms_7d \
+         FROM user_profiles AS p \
+         LEFT JOIN v ON v.owner_id = p.user_id LEFT JOIN s ON s.user_id = p.user_id {profiles}"
+    )
+}
+
+fn summary(row: &SqliteRow) -> Result<UserSummary> {
+    Ok(UserSummary {
+        user_id: id(row, "user_id")?,
+        full_name: get(row, "full_name")?,
+        videos_total: count(row, "videos_total")?,
+        videos_ready: count(row, "videos_ready")?,
+        hours_ready: get(row, "hours_ready")?,
+        last_activity: opt_ts(row, "last_activity")?,
+        searches_7d: count(row, "searches_7d")?,
+        avg_latency_ms_7d: get(row, "avg_latency_ms_7d")?,
+    })
+}
+
+/// One page of the users list over `window` ending at `now`: `sort` descending, nulls last,
+/// ties by `user_id`.
+pub(crate) async fn users(
+    pool: &SqlitePool,
+    window: Window,
+    page: Page,
+    sort: UserSort,
+    now: Timestamp,
+) -> Result<UsersPage> {
+    // The key is one of four fixed column names, never input.
+    let sql = format!(
+        "{} ORDER BY {} DESC NULLS LAST, p.user_id LIMIT ?2 OFFSET ?3",
+        summaries(false),
+        sort.as_str()
+    );
+    let found = sqlx::query(&sql)
+        .bind(micros(window.start(now)))
+        .bind(i64::from(page.page_size()))
+        .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    let total = sqlx::query("SELECT count(*) AS n FROM user_profiles")
+        .fetch_one(pool)
+        .await
+        .map_err(db)?;
+    Ok(UsersPage {
+        items: found.iter().map(summary).collect::<Result<_>>()?,
+        page: page.page(),
+        page_size: page.page_size(),
+        total_users: count(&total, "n")?,
+    })
+}
+
+/// The detail of `user` at `now` (summary over 7 days), `None` without a profile.
+pub(crate) async fn user_detail(
+    pool: &SqlitePool,
+    user: UserId,
+    now: Timestamp,
+) -> Result<Option<UserDetail>> {
+    let user_text = uuid_text(user.0);
+    let found = sqlx::query(&summaries(true))
+        .bind(micros(Window::seven_days().start(now)))
+        .bind(&user_text)
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    let Some(row) = found else {
+        return Ok(None);
+    };
+    let videos = sqlx::query(
+        "SELECT id, filename, status, duration_s, updated_at, error_message FROM videos \
+         WHERE owner_id = ?1 ORDER BY updated_at DESC, id LIMIT ?2",
+    )
+    .bind(&user_text)
+    .bind(RECENT_VIDEOS as i64)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    let searches = sqlx::query(
+        "SELECT query_text, created_at, latency_ms, results_count, video_id FROM search_queries \
+         WHERE user_id = ?1 ORDER BY created_at DESC, id LIMIT ?2",
+    )
+    .bind(&user_text)
+    .bind(RECENT_SEARCHES as i64)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    Ok(Some(UserDetail {
+        summary: summary(&row)?,
+        recent_videos: videos.iter().map(recent_video).collect::<Result<_>>()?,
+        recent_searches: searches.iter().map(recent_search).collect::<Result<_>>()?,
+    }))
+}
+
+fn recent_video(row: &SqliteRow) -> Result<RecentVideo> {
+    Ok(RecentVideo {
+        id: id(row, "id")?,
+        filename: get(row, "filename")?,
+        status: status(row, "status")?,
+        duration_s: get(row, "duration_s")?,
+        updated_at: ts(row, "updated_at")?,
+        error_message: get(row, "error_message")?,
+    })
+}
+
+fn recent_search(row: &SqliteRow) -> Result<RecentSearch> {
+    Ok(RecentSearch {
+        query_text: get(row, "query_text")?,
+        created_at: ts(row, "created_at")?,
+        latency_ms: get(row, "latency_ms")?,
+        results_count: get(row, "results_count")?,
+        video_id: opt_id(row, "video_id")?,
+    })
+}
