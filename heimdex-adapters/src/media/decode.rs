@@ -145,6 +145,8 @@ fn receive(
 /// An error reading packets mid-file: `io` from the operating system, else a truncated input.
 fn read_error(path: &Path, frames: usize, err: ffmpeg::Error) -> StageError {
     let kind = match err {
+        // The interrupt: the stage was stopped.
+        ffmpeg::Error::Exit => return StopFlag::stopped("decoding"),
         ffmpeg::Error::Other { .. } => FailureKind::Io,
         _ => FailureKind::Input,
     };

@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use ffmpeg_next as ffmpeg;
+use heimdex_core::{FailureKind, StageError};
 
+use super::blocking::StopFlag;
+use super::open::{open_input, Formats};
 use super::probe::NO_PTS;
 
 /// What reading every packet of one video stream found.
@@ -22,16 +24,23 @@ pub(crate) struct Demuxed {
 /// runs from the earliest one to the end of the latest packet, so a variable frame rate is
 /// measured right; otherwise (a raw stream) the packets' durations are added up, and one
 /// without a duration counts one frame interval of `frame_rate`. `None` when the file cannot be
-/// read again.
+/// read again; `cancelled` when `stop` is set meanwhile.
 pub(crate) fn demux_duration(
     path: &Path,
     index: usize,
     frame_rate: Option<f64>,
-) -> Option<Demuxed> {
-    let mut input = ffmpeg::format::input(path).ok()?;
-    let time_base = f64::from(input.stream(index)?.time_base());
+    stop: &StopFlag,
+) -> Result<Option<Demuxed>, StageError> {
+    let mut input = match open_input(path, Formats::Video, stop) {
+        Ok(input) => input,
+        Err(err) if err.kind == FailureKind::Cancelled => return Err(err),
+        Err(_) => return Ok(None),
+    };
+    let time_base = input
+        .stream(index)
+        .map_or(0.0, |s| f64::from(s.time_base()));
     if time_base <= 0.0 {
-        return None;
+        return Ok(None);
     }
     let mut packets = 0u64;
     let (mut timed_ticks, mut untimed) = (0i64, 0u64);
@@ -39,6 +48,9 @@ pub(crate) fn demux_duration(
     let mut span: Option<(i64, i64)> = None;
     let mut all_stamped = true;
     for (stream, packet) in input.packets() {
+        if stop.is_set() {
+            return Err(StopFlag::stopped("metadata"));
+        }
         if stream.index() != index {
             continue;
         }
@@ -63,11 +75,15 @@ pub(crate) fn demux_duration(
         .filter(|_| all_stamped)
         .map(|(first, last)| (last - first) as f64 * time_base)
         .filter(|d| *d > 0.0);
-    Some(Demuxed {
+    // The interrupt ends the packets early, as if the input ended.
+    if stop.is_set() {
+        return Err(StopFlag::stopped("metadata"));
+    }
+    Ok(Some(Demuxed {
         packets,
         duration_s: stamped
             .or_else(|| total_duration(timed_ticks as f64 * time_base, untimed, frame_rate)),
-    })
+    }))
 }
 
 /// `timed_s` plus one frame interval per untimed packet; `None` when some packets are untimed

@@ -49,6 +49,44 @@ pub(crate) fn open_error(path: &Path, err: ffmpeg::Error, sniffed: Option<&str>)
     StageError::new(kind, message).with_source(err)
 }
 
+/// Why a media stage refused a source without reading it: FFmpeg recognised its format, and
+/// that format is no video container (a playlist, a concat list, an image or image sequence, an
+/// audio-only or other format). It is the source of the stage's `input` error, so a caller tells
+/// a refused source from a broken video with `err.source` downcast to this type. Permanent: the
+/// same file is refused again.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct RefusedContainer {
+    /// FFmpeg's demuxer for the source (`hls`, `concat`, `image2`, `wav`, ...), `unknown` when
+    /// FFmpeg refused a format its first bytes do not name.
+    pub demuxer: String,
+}
+
+impl RefusedContainer {
+    fn describe(&self) -> String {
+        match self.demuxer.as_str() {
+            "unknown" => "its format is not a video container".to_owned(),
+            demuxer => format!("`{demuxer}` is not a video container"),
+        }
+    }
+}
+
+/// The `input` error for the source `path` that FFmpeg would read with `demuxer`, refused.
+pub(crate) fn refused(path: &Path, demuxer: &str) -> StageError {
+    let refusal = RefusedContainer {
+        demuxer: demuxer.to_owned(),
+    };
+    StageError::new(
+        FailureKind::Input,
+        format!(
+            "source {} refused, not a video: {refusal} (playlists, concat lists, images, image \
+             sequences and audio-only formats are not opened)",
+            path.display()
+        ),
+    )
+    .with_source(refusal)
+}
+
 /// A decoding failure of `what` (e.g. `video decoder`), as `decode`.
 pub(crate) fn decode_error(path: &Path, what: &str, err: ffmpeg::Error) -> StageError {
     StageError::new(

@@ -10,6 +10,7 @@ use heimdex_core::{FailureKind, StageError};
 use super::blocking::StopFlag;
 use super::error::decode_error;
 use super::grab_clock::GrabClock;
+use super::open::{open_input, Formats};
 use super::probe;
 use super::rotation::stream_rotation;
 
@@ -30,6 +31,8 @@ pub(crate) struct FrameGrabber {
     decoder: decoder::Video,
     clock: GrabClock,
     path: PathBuf,
+    /// The stage's stop flag, which also interrupts the input opened again to rewind.
+    stop: StopFlag,
     /// Seeking works in this input (it does not in a raw elementary stream: there the input is
     /// opened again to go back, and read on to go forward).
     seekable: bool,
@@ -51,8 +54,8 @@ pub(crate) struct FrameGrabber {
 impl FrameGrabber {
     /// Opens `path` and the decoder of its video stream. Fails as opening for `metadata` does
     /// (`input` when missing or not media, `io` when the system refuses to read it).
-    pub(crate) fn open(path: &Path) -> Result<Self, StageError> {
-        let input = probe::open(path)?;
+    pub(crate) fn open(path: &Path, stop: &StopFlag) -> Result<Self, StageError> {
+        let input = open_input(path, Formats::Video, stop)?;
         let index = probe::video_stream(&input)
             .ok_or_else(|| {
                 StageError::new(
@@ -81,6 +84,7 @@ impl FrameGrabber {
             decoder,
             clock,
             path: path.to_owned(),
+            stop: stop.clone(),
             seekable: true,
             rotation,
             position: None,
@@ -202,6 +206,7 @@ impl FrameGrabber {
                     self.draining = true;
                 }
                 Err(ffmpeg::Error::InvalidData) => {}
+                Err(ffmpeg::Error::Exit) => return Err(StopFlag::stopped("keyframes")),
                 Err(err) => {
                     let kind = match err {
                         ffmpeg::Error::Other { .. } => FailureKind::Io,
@@ -276,7 +281,7 @@ impl FrameGrabber {
     /// Goes back to the beginning of the input: by seeking there, else by opening it again.
     fn rewind(&mut self) -> Result<(), StageError> {
         if !self.seekable || self.input.seek(i64::MIN, ..).is_err() {
-            self.input = probe::open(&self.path)?;
+            self.input = open_input(&self.path, Formats::Video, &self.stop)?;
         }
         Ok(())
     }

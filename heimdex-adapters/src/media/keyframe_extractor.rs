@@ -131,7 +131,7 @@ impl KeyframeExtractor {
         scenes: &[SceneRecord],
         stop: &StopFlag,
     ) -> Result<Vec<SceneKeyframes>, StageError> {
-        let mut grabber = FrameGrabber::open(source).map_err(|mut err| {
+        let mut grabber = FrameGrabber::open(source, stop).map_err(|mut err| {
             err.message = format!("cannot take keyframes: {}", err.message);
             err
         })?;

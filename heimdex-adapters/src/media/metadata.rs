@@ -9,6 +9,7 @@ use heimdex_core::{Catalog, Error, FailureKind, JobContext, Stage, StageError, S
 
 use super::blocking::run_blocking;
 use super::facts::MediaFacts;
+use super::open::{open_input, Formats};
 use super::probe;
 use crate::stages::SourceFile;
 
@@ -20,7 +21,10 @@ use crate::stages::SourceFile;
 /// path. Failures:
 /// - `input`: not found, empty, not media, truncated or corrupt (the container's signature is
 ///   there but FFmpeg cannot read it), no video stream, no decoder for the video codec, zero
-///   duration, a single frame (a still image); also a video the catalog does not know.
+///   duration, a single frame (a still image); also a video the catalog does not know. A source
+///   in no video container (a playlist, a concat list, an image or image sequence, audio only)
+///   is refused unread, with a [`RefusedContainer`](super::RefusedContainer) as the cause.
+/// - `cancelled`: the stage was stopped (FFmpeg is interrupted mid-read).
 /// - `io`: the operating system refused to read the file.
 /// - `dependency`: the catalog could not store the facts.
 #[derive(Clone, Debug)]
@@ -50,9 +54,9 @@ impl Stage for Metadata {
 
     async fn run(&self, ctx: &mut JobContext) -> Result<(), StageError> {
         let path = source_path(ctx);
-        let facts = run_blocking("metadata", move |_| {
-            let input = probe::open(&path)?;
-            probe::facts(&input, &path)
+        let facts = run_blocking("metadata", move |stop| {
+            let input = open_input(&path, Formats::Video, stop)?;
+            probe::facts(&input, &path, stop)
         })
         .await?;
         let info = MediaInfo {

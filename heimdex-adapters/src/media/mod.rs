@@ -2,7 +2,12 @@
 //! (`scene_detection`), through ffmpeg-next, and [`media_pipeline`] that runs them.
 //!
 //! Both do their FFmpeg work on Tokio's blocking pool; when the pipeline cancels a stage (time
-//! limit, shutdown) the blocking work sees a flag and stops at its next packet.
+//! limit, shutdown) the blocking work sees a flag and stops at its next packet (FFmpeg's
+//! interrupt callback stops its reads too, while it opens and probes a source).
+//!
+//! Every stage opens a source the same way: a local file only, read only as a video container.
+//! A playlist, a concat list, an image or image sequence, or any other format is refused in
+//! `metadata` as `input`, with a [`RefusedContainer`] naming FFmpeg's demuxer as the cause.
 //!
 //! - [`Metadata`] probes the container: duration, frame rate, size, video codec, audio streams
 //!   (codec, channels, language, title), creation time. It leaves [`MediaFacts`] in the job's
@@ -32,6 +37,7 @@ mod jpeg;
 mod keyframe_extractor;
 mod keyframes;
 mod metadata;
+mod open;
 pub(crate) mod probe;
 mod quality;
 #[cfg(feature = "embeddings")]
@@ -49,6 +55,7 @@ use std::time::Duration;
 use heimdex_core::{Catalog, SequentialPipeline};
 
 pub use config::SceneDetectionConfig;
+pub use error::RefusedContainer;
 pub use facts::{AudioStream, MediaFacts};
 pub use keyframe_extractor::{Keyframe, KeyframeExtractor, SceneKeyframes};
 pub use keyframes::{

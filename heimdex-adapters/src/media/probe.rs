@@ -1,6 +1,5 @@
-//! Opening a source with FFmpeg and reading its [`MediaFacts`] (blocking code).
+//! Reading the [`MediaFacts`] of a source opened with FFmpeg (blocking code).
 
-use std::io::Read;
 use std::path::Path;
 
 use ffmpeg::format::context::Input;
@@ -10,8 +9,8 @@ use ffmpeg::{Rational, Stream};
 use ffmpeg_next as ffmpeg;
 use heimdex_core::{FailureKind, StageError};
 
+use super::blocking::StopFlag;
 use super::demuxed::{demux_duration, Demuxed};
-use super::error::{init, open_error};
 use super::facts::{AudioStream, MediaFacts};
 use super::rotation::{shown_size, stream_rotation};
 
@@ -20,42 +19,9 @@ const AV_TIME_BASE: f64 = 1_000_000.0;
 /// `AV_NOPTS_VALUE`: no timestamp or duration.
 pub(crate) const NO_PTS: i64 = i64::MIN;
 
-/// Opens `path` as a media container (reads its header and probes its streams).
-pub(crate) fn open(path: &Path) -> Result<Input, StageError> {
-    init();
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == 0 => {
-            return Err(StageError::new(
-                FailureKind::Input,
-                format!("source {} is empty (0 bytes): not media", path.display()),
-            ));
-        }
-        _ => {}
-    }
-    ffmpeg::format::input(path).map_err(|err| open_error(path, err, sniff(path)))
-}
-
-/// The container `path`'s first bytes claim, if they carry a signature this knows.
-fn sniff(path: &Path) -> Option<&'static str> {
-    let mut head = [0u8; 12];
-    let mut file = std::fs::File::open(path).ok()?;
-    let read = file.read(&mut head).ok()?;
-    let head = &head[..read];
-    match head {
-        [_, _, _, _, b'f', b't', b'y', b'p', ..] => Some("an MP4/QuickTime file"),
-        [0x1A, 0x45, 0xDF, 0xA3, ..] => Some("a Matroska/WebM file"),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'A', b'V', b'I', b' '] => Some("an AVI file"),
-        [b'F', b'L', b'V', ..] => Some("an FLV file"),
-        [b'O', b'g', b'g', b'S', ..] => Some("an Ogg file"),
-        [0x47, ..] if read >= 1 && path.extension().is_some_and(|e| e == "ts") => {
-            Some("an MPEG-TS file")
-        }
-        _ => None,
-    }
-}
-
-/// The facts of an opened source. Fails as `input` when it has no video stream, or zero duration.
-pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError> {
+/// The facts of an opened source. Fails as `input` when it has no video stream, or zero duration;
+/// as `cancelled` when `stop` is set while its packets are read to measure its duration.
+pub(crate) fn facts(input: &Input, path: &Path, stop: &StopFlag) -> Result<MediaFacts, StageError> {
     let shown = path.display();
     if input.nb_streams() == 0 {
         return Err(StageError::new(
@@ -95,7 +61,7 @@ pub(crate) fn facts(input: &Input, path: &Path) -> Result<MediaFacts, StageError
     let (duration_s, counted_frames) = match declared_duration_s(input, &video) {
         Some(duration_s) => (duration_s, video_frames),
         // A raw elementary stream declares no duration: its packets are read to measure one.
-        None => match demux_duration(path, video.index(), frame_rate) {
+        None => match demux_duration(path, video.index(), frame_rate, stop)? {
             Some(Demuxed {
                 packets,
                 duration_s: Some(duration_s),

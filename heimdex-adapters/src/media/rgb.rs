@@ -11,6 +11,7 @@ use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::{run_blocking, StopFlag};
 use super::error::decode_error;
+use super::open::{open_input, Formats};
 use super::probe;
 
 /// Each of `paths` (any image or video FFmpeg reads; a video gives its first frame) as packed
@@ -36,7 +37,7 @@ pub(crate) async fn images_rgb(
 
 /// The first frame of `path`'s video stream (blocking). Fails as `input` when there is none.
 fn first_frame(path: &Path, stop: &StopFlag) -> Result<frame::Video, StageError> {
-    let mut input = probe::open(path)?;
+    let mut input = open_input(path, Formats::Picture, stop)?;
     let stream = probe::video_stream(&input).ok_or_else(|| {
         StageError::new(
             FailureKind::Input,

@@ -12,6 +12,7 @@ use super::decode::decode_video;
 use super::facts::MediaFacts;
 use super::frames::{frame_scores, FrameScores};
 use super::metadata::source_path;
+use super::open::{open_input, Formats};
 use super::probe;
 use super::scene::Scenes;
 use crate::cores::ThreadBudget;
@@ -86,9 +87,9 @@ pub fn detect_scenes(path: &Path, config: &SceneDetectionConfig) -> Result<Detec
 /// would decode it (its threads and deblocking), and returns how many frames it has (blocking).
 /// The baseline scene detection is measured against.
 pub fn decode_only(path: &Path, config: &SceneDetectionConfig) -> Result<usize, StageError> {
-    let mut input = probe::open(path)?;
-    let index = probe::facts(&input, path)?.video_stream;
     let stop = StopFlag::default();
+    let mut input = open_input(path, Formats::Video, &stop)?;
+    let index = probe::facts(&input, path, &stop)?.video_stream;
     let decoded = decode_video(&mut input, index, config.into(), path, &stop, &mut |_| {
         Ok(())
     })?;
@@ -101,10 +102,10 @@ fn detect(
     config: &SceneDetectionConfig,
     stop: &StopFlag,
 ) -> Result<Detected, StageError> {
-    let mut input = probe::open(path)?;
+    let mut input = open_input(path, Formats::Video, stop)?;
     let facts = match facts {
         Some(facts) => facts,
-        None => probe::facts(&input, path)?,
+        None => probe::facts(&input, path, stop)?,
     };
     let frames = frame_scores(
         &mut input,
