@@ -1,4 +1,6 @@
 //! Which store to use: PostgreSQL when `DATABASE_URL` is set, else the embedded file.
+//! `HEIMDEX_DB_GRANT_ROLE` names the PostgreSQL roles that may use Heimdex's tables besides
+//! their owner.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -15,6 +17,9 @@ pub enum StoreConfig {
         url: String,
         /// Pool size.
         max_connections: u32,
+        /// Roles besides the owner that keep access to Heimdex's tables, sequences and
+        /// functions when the store migrates; see `PgStore::migrate_granting`.
+        grant_roles: Vec<String>,
     },
     /// A local SQLite file (the default: runs with nothing installed).
     Embedded {
@@ -31,6 +36,7 @@ impl StoreConfig {
             Some(url) => StoreConfig::Postgres {
                 url,
                 max_connections: 10,
+                grant_roles: Vec::new(),
             },
             None => StoreConfig::Embedded {
                 path: embedded_path.unwrap_or_else(|| PathBuf::from(DEFAULT_EMBEDDED_PATH)),
@@ -38,12 +44,27 @@ impl StoreConfig {
         }
     }
 
-    /// From `DATABASE_URL` and `HEIMDEX_DB_PATH`.
+    /// From `DATABASE_URL`, `HEIMDEX_DB_PATH` and `HEIMDEX_DB_GRANT_ROLE`.
     pub fn from_env() -> Self {
         Self::new(
             std::env::var("DATABASE_URL").ok(),
             std::env::var_os("HEIMDEX_DB_PATH").map(PathBuf::from),
         )
+        .with_grant_roles(&std::env::var("HEIMDEX_DB_GRANT_ROLE").unwrap_or_default())
+    }
+
+    /// Sets the PostgreSQL grant roles from `list` (`HEIMDEX_DB_GRANT_ROLE`): comma-separated
+    /// role names, trimmed, empty entries ignored. No effect on the embedded store.
+    pub fn with_grant_roles(mut self, list: &str) -> Self {
+        if let StoreConfig::Postgres { grant_roles, .. } = &mut self {
+            *grant_roles = list
+                .split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        self
     }
 
     /// `postgres` or `embedded`.
@@ -59,11 +80,14 @@ impl fmt::Debug for StoreConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreConfig::Postgres {
-                max_connections, ..
+                max_connections,
+                grant_roles,
+                ..
             } => f
                 .debug_struct("Postgres")
                 .field("url", &"<redacted>")
                 .field("max_connections", max_connections)
+                .field("grant_roles", grant_roles)
                 .finish(),
             StoreConfig::Embedded { path } => {
                 f.debug_struct("Embedded").field("path", path).finish()
@@ -81,6 +105,16 @@ mod tests {
         let cfg = StoreConfig::new(Some("postgres://u:secret@h/db".into()), None);
         assert_eq!(cfg.kind(), "postgres");
         assert!(!format!("{cfg:?}").contains("secret"));
+    }
+
+    #[test]
+    fn grant_roles_are_a_trimmed_comma_separated_list() {
+        let cfg = StoreConfig::new(Some("postgres://h/db".into()), None)
+            .with_grant_roles(" service_role, ,Reporting ,");
+        let StoreConfig::Postgres { grant_roles, .. } = cfg else {
+            panic!("postgres expected")
+        };
+        assert_eq!(grant_roles, ["service_role", "Reporting"]);
     }
 
     #[test]

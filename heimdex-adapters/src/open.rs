@@ -15,9 +15,10 @@ pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {
         StoreConfig::Postgres {
             url,
             max_connections,
+            grant_roles,
         } => {
             let store = PgStore::connect(url, *max_connections).await?;
-            store.migrate().await?;
+            store.migrate_granting(grant_roles).await?;
             Arc::new(store)
         }
         StoreConfig::Embedded { path } => Arc::new(EmbeddedStore::open(path).await?),
@@ -30,10 +31,11 @@ pub async fn migrate(config: &StoreConfig) -> Result<()> {
         StoreConfig::Postgres {
             url,
             max_connections,
+            grant_roles,
         } => {
             PgStore::connect(url, *max_connections)
                 .await?
-                .migrate()
+                .migrate_granting(grant_roles)
                 .await
         }
         StoreConfig::Embedded { path } => EmbeddedStore::open(path).await?.migrate().await,
@@ -50,6 +52,7 @@ pub async fn backfill(
         StoreConfig::Postgres {
             url,
             max_connections,
+            ..
         } => {
             PgStore::connect(url, *max_connections)
                 .await?

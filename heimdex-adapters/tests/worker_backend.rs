@@ -29,6 +29,7 @@ async fn enqueue_then_work_through_open_backend_on_both_stores() {
         StoreConfig::Postgres {
             url: pg.url().to_string(),
             max_connections: 5,
+            grant_roles: Vec::new(),
         },
     ];
     for config in configs {

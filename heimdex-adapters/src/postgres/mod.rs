@@ -7,6 +7,8 @@
 //! - The schema and the metric functions live in `migrations/postgres` ([`MIGRATOR`]): contract §1
 //!   tables with a `COMMENT` on every timing column and index, and one SQL function per metric of
 //!   contract §4 (`get_admin_*`), executable only by their owner and the `heimdex_admin` role.
+//! - No other role may use a Heimdex table, sequence or function, except those named to
+//!   [`PgStore::migrate_granting`] (`HEIMDEX_DB_GRANT_ROLE`); migrating revokes the rest.
 //! - Metrics call those functions, so `psql` users and the admin API see the same numbers. To let
 //!   a reporting login read them (and no table): `GRANT heimdex_admin TO reporting_user;`, then
 //!   `SELECT * FROM get_admin_processing_latency(30);`.
@@ -49,6 +51,7 @@ use sqlx::PgPool;
 pub use config::PgOptions;
 
 /// The PostgreSQL migrations (`migrations/postgres`): schema, metric functions, job queue.
+/// Prefer [`PgStore::migrate`], which also takes back what default privileges grant.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The PostgreSQL store. See the [module docs](self).
@@ -89,9 +92,26 @@ impl PgStore {
         Self { pool, sink }
     }
 
-    /// Applies the migrations that are not applied yet; running it twice changes nothing.
+    /// [`migrate_granting`](Self::migrate_granting) no role: Heimdex's tables and functions are
+    /// left to their owner (and the metric functions to `heimdex_admin`).
     pub async fn migrate(&self) -> Result<()> {
-        MIGRATOR.run(&self.pool).await.map_err(error::migrate)
+        self.migrate_granting(&[]).await
+    }
+
+    /// Applies the migrations that are not applied yet, then revokes every privilege on Heimdex's
+    /// tables, sequences and functions but the owner's, `grant_roles`' and `heimdex_admin`'s
+    /// (EXECUTE on the metric functions), and enables row-level security on every table.
+    /// Default privileges (Supabase's grant `anon` and `authenticated` everything new in
+    /// `public`) re-grant on every object a migration creates, so this runs every time. Running it
+    /// twice changes nothing; a grant role that does not exist is `InvalidInput`.
+    pub async fn migrate_granting(&self, grant_roles: &[String]) -> Result<()> {
+        MIGRATOR.run(&self.pool).await.map_err(error::migrate)?;
+        sqlx::query("SELECT heimdex_lock_down($1)")
+            .bind(grant_roles)
+            .execute(&self.pool)
+            .await
+            .map_err(error::db)?;
+        Ok(())
     }
 
     /// Sets `processing_finished_at` from `updated_at` where it is missing; see

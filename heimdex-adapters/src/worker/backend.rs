@@ -32,9 +32,10 @@ pub async fn open_backend(config: &StoreConfig, policy: RetryPolicy) -> Result<B
         StoreConfig::Postgres {
             url,
             max_connections,
+            grant_roles,
         } => {
             let store = PgStore::connect(url, *max_connections).await?;
-            store.migrate().await?;
+            store.migrate_granting(grant_roles).await?;
             let queue = PgJobQueue::new(store.pool().clone(), policy);
             let signal = Arc::new(queue.listen().await?);
             Backend {

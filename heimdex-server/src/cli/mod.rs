@@ -115,6 +115,10 @@ pub struct StoreArgs {
     /// The embedded store's file (used only without a database URL).
     #[arg(long, env = "HEIMDEX_DB_PATH", global = true)]
     pub db_path: Option<PathBuf>,
+    /// PostgreSQL roles (comma-separated, each existing) that keep access to Heimdex's tables and
+    /// functions besides their owner; migrating revokes every other role's.
+    #[arg(long, env = "HEIMDEX_DB_GRANT_ROLE", global = true)]
+    pub db_grant_role: Option<String>,
 }
 
 impl StoreArgs {
@@ -124,6 +128,7 @@ impl StoreArgs {
             self.database_url.as_ref().map(|u| u.expose().to_owned()),
             self.db_path.clone(),
         )
+        .with_grant_roles(self.db_grant_role.as_deref().unwrap_or_default())
     }
 }
 
