@@ -263,7 +263,7 @@ ranged rtf performance/rtf get_admin_rtf_distribution
 ranged queue performance/queue get_admin_queue_analysis
 ranged failures failures/by-stage get_admin_failures_by_stage
 ranged throughput-v2 timeseries/throughput-v2 get_admin_throughput_timeseries_v2
-ranged stages performance/stages get_admin_stage_latency
+ranged stages performance/stages get_admin_stage_latency_v2
 ranged throughput timeseries/throughput get_throughput_timeseries "&bucket=day"
 ranged search timeseries/search get_search_timeseries "&bucket=day"
 if wants users; then

@@ -46,7 +46,7 @@ time_call() {
 echo "| function | 1d (ms) | 30d (ms) | 365d (ms) |"
 echo "|---|---:|---:|---:|"
 for fn in get_admin_processing_latency get_admin_rtf_distribution get_admin_queue_analysis \
-          get_admin_failures_by_stage get_admin_throughput_timeseries_v2 get_admin_stage_latency \
+          get_admin_failures_by_stage get_admin_throughput_timeseries_v2 get_admin_stage_latency_v2 \
           get_throughput_timeseries get_search_timeseries; do
     row="| \`$fn\` |"
     for days in 1 30 365; do

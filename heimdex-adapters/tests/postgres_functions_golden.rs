@@ -202,19 +202,20 @@ async fn psql_performance_functions_give_the_contract_numbers() {
 
         let stages: Vec<StageLatency> = psql(
             db.url(),
-            &format!("SELECT * FROM get_admin_stage_latency({days})"),
+            &format!("SELECT * FROM get_admin_stage_latency_v2({days})"),
         )
         .iter()
         .map(|r| StageLatency {
             stage: r[0].clone().unwrap(),
             runs: n(&r[1]),
             failures: n(&r[2]),
-            avg_ms: f(&r[3]),
-            p50_ms: f(&r[4]),
-            p95_ms: f(&r[5]),
-            p99_ms: f(&r[6]),
-            total_ms: f(&r[7]).unwrap(),
-            share_pct: f(&r[8]),
+            cancelled: n(&r[3]),
+            avg_ms: f(&r[4]),
+            p50_ms: f(&r[5]),
+            p95_ms: f(&r[6]),
+            p99_ms: f(&r[7]),
+            total_ms: f(&r[8]).unwrap(),
+            share_pct: f(&r[9]),
         })
         .collect();
         assert_same(&stages, &Golden::expected_stage_latency(), "stage latency");

@@ -128,7 +128,7 @@ async fn batch_claims_race_without_overlap_and_batch_finishes_match_single_ones(
     );
     let fail = JobOutcome::Failed {
         stage: StageName::METADATA,
-        kind: FailureKind::Input,
+        kind: FailureKind::Io,
         message: "x".into(),
     };
     let results = q
@@ -183,7 +183,7 @@ async fn listeners_hear_enqueue_release_and_requeue_but_not_future_retries() {
     let job = q.claim(&WorkerId::new("w"), LEASE).await.unwrap().unwrap();
     let fail = JobOutcome::Failed {
         stage: StageName::METADATA,
-        kind: FailureKind::Input,
+        kind: FailureKind::Io,
         message: "x".into(),
     };
     assert!(matches!(

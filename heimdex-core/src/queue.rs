@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::ids::{UserId, VideoId, WorkerId};
 use crate::job::{Job, JobOutcome};
+use crate::stage::FailureKind;
 use crate::time::Timestamp;
 
 /// What to enqueue: one video and where its source lives.
@@ -104,6 +105,15 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The delay after attempt `attempt` (1-based) failed with `kind`, or `None` when the job is
+    /// dead: no retry is left, or the failure is permanent ([`FailureKind::is_permanent`]).
+    pub fn retry_after(&self, attempt: u32, kind: FailureKind) -> Option<Duration> {
+        if kind.is_permanent() {
+            return None;
+        }
+        self.delay_after(attempt)
+    }
+
     /// The delay after failed attempt `attempt` (1-based), or `None` when no retry is left.
     pub fn delay_after(&self, attempt: u32) -> Option<Duration> {
         if attempt > self.max_retries {
@@ -136,6 +146,8 @@ pub trait JobQueue: Send + Sync + fmt::Debug {
 
     /// Claims up to `max` jobs at once, oldest first, each with its own lease (a worker with
     /// several free slots). The default claims one at a time; a store may do it in one round trip.
+    /// A claim that fails part-way gives back what it had claimed (claimable again at once)
+    /// before it returns the error, so no job waits for a lease nobody holds.
     async fn claim_batch(
         &self,
         worker: &WorkerId,
@@ -144,9 +156,16 @@ pub trait JobQueue: Send + Sync + fmt::Debug {
     ) -> Result<Vec<ClaimedJob>> {
         let mut jobs = Vec::new();
         while jobs.len() < max {
-            match self.claim(worker, lease).await? {
-                Some(job) => jobs.push(job),
-                None => break,
+            match self.claim(worker, lease).await {
+                Ok(Some(job)) => jobs.push(job),
+                Ok(None) => break,
+                Err(err) => {
+                    for job in &jobs {
+                        // Should this fail too, the job is redelivered when its lease expires.
+                        let _ = self.release(job).await;
+                    }
+                    return Err(err);
+                }
             }
         }
         Ok(jobs)
@@ -167,6 +186,66 @@ pub trait JobQueue: Send + Sync + fmt::Debug {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
+
+    /// Claims one job, then fails; records what is released.
+    #[derive(Debug, Default)]
+    struct FailsOnSecondClaim {
+        claims: std::sync::Mutex<u32>,
+        released: std::sync::Mutex<Vec<ClaimedJob>>,
+    }
+
+    #[async_trait]
+    impl JobQueue for FailsOnSecondClaim {
+        async fn enqueue(&self, _: NewJob) -> Result<EnqueueOutcome> {
+            unimplemented!("not used")
+        }
+        async fn claim(&self, worker: &WorkerId, _: Duration) -> Result<Option<ClaimedJob>> {
+            let mut claims = self.claims.lock().unwrap();
+            *claims += 1;
+            if *claims > 1 {
+                return Err(Error::Unavailable {
+                    adapter: "test",
+                    source: "connection lost".into(),
+                });
+            }
+            Ok(Some(ClaimedJob {
+                job: Job::new(VideoId::new_v4(), "a.mp4"),
+                lease: Lease {
+                    token: Uuid::new_v4(),
+                    expires_at: crate::time::now(),
+                },
+                worker: worker.clone(),
+            }))
+        }
+        async fn heartbeat(&self, _: &ClaimedJob, _: Duration) -> Result<Lease> {
+            unimplemented!("not used")
+        }
+        async fn finish(&self, _: &ClaimedJob, _: &JobOutcome) -> Result<FinishOutcome> {
+            unimplemented!("not used")
+        }
+        async fn release(&self, job: &ClaimedJob) -> Result<()> {
+            self.released.lock().unwrap().push(job.clone());
+            Ok(())
+        }
+        async fn dead_jobs(&self) -> Result<Vec<DeadJob>> {
+            unimplemented!("not used")
+        }
+        async fn requeue_dead(&self, _: VideoId) -> Result<()> {
+            unimplemented!("not used")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_batch_claim_that_fails_part_way_gives_back_what_it_claimed() {
+        let queue = FailsOnSecondClaim::default();
+        let got = queue
+            .claim_batch(&WorkerId::new("w"), Duration::from_secs(60), 3)
+            .await;
+        assert!(matches!(got, Err(Error::Unavailable { .. })), "{got:?}");
+        let released = queue.released.lock().unwrap();
+        assert_eq!(released.len(), 1, "the one job claimed is given back");
+    }
 
     #[test]
     fn default_backoff_doubles_from_15s_and_caps_at_300s() {

@@ -115,6 +115,13 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
+    /// True when running the job again cannot help: the input itself is unusable (a missing or
+    /// empty file, an unsupported URI, a file that is not a video). Such a failure is not
+    /// retried: the job goes to `dead` at once with its reason.
+    pub const fn is_permanent(self) -> bool {
+        matches!(self, FailureKind::Input)
+    }
+
     /// The tag's spelling, e.g. `timed_out`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -152,10 +159,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// `ok` or `failed`, as stored in `video_stage_timings.outcome`.
+    /// `ok`, `failed`, or `cancelled` (a run stopped from outside: shutdown, a lost lease, a
+    /// dropped run), as stored in `video_stage_timings.outcome`. A cancelled stage is no failure:
+    /// no failure metric counts it.
     pub fn as_str(&self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
+            Outcome::Failed {
+                kind: FailureKind::Cancelled,
+                ..
+            } => "cancelled",
             Outcome::Failed { .. } => "failed",
         }
     }

@@ -272,6 +272,51 @@ async fn a_video_waiting_for_its_retry_keeps_its_failed_stage() {
     );
 }
 
+#[tokio::test]
+async fn a_lease_that_expires_with_no_retry_left_fails_the_video_like_the_durable_queues() {
+    let store = Arc::new(MemoryStore::new());
+    let owner = UserId::new_v4();
+    let profile = NewProfile {
+        user_id: owner,
+        full_name: "Ann".into(),
+    };
+    store.upsert_profile(profile).await.unwrap();
+    let new = NewVideo {
+        id: None,
+        owner_id: owner,
+        storage_path: "a.mp4".into(),
+        filename: None,
+    };
+    let video = store.create_video(new).await.unwrap();
+    let q = MemoryQueue::new(zero_delay(0)).with_sink(store.clone());
+    q.enqueue(new_job(video)).await.unwrap();
+    q.claim(&w(), Duration::from_millis(10))
+        .await
+        .unwrap()
+        .unwrap();
+    store.record(TimingEvent::JobStarted {
+        video,
+        attempt: 1,
+        at: time::now(),
+    });
+    store.record(TimingEvent::StageStarted {
+        video,
+        attempt: 1,
+        stage: StageName::TRANSCRIPTION,
+        at: time::now(),
+    });
+    sleep(Duration::from_millis(20)).await;
+    assert!(q.claim(&w(), LONG).await.unwrap().is_none(), "buried");
+    let row = store.video(video).await.unwrap().unwrap();
+    assert_eq!(row.status, VideoStatus::Failed);
+    assert_eq!(row.processing_stage.as_deref(), Some("transcription"));
+    assert_eq!(
+        row.error_message.as_deref(),
+        Some("lease expired on attempt 1, no retry left")
+    );
+    assert!(row.processing_finished_at.is_some());
+}
+
 #[derive(Debug)]
 struct Panicking;
 impl TimingSink for Panicking {

@@ -1,5 +1,11 @@
 //! Running one claimed job: the pipeline raced against its time limit, shutdown and a lost lease,
 //! with heartbeats, then finish (or release on shutdown).
+//!
+//! The event that ends the attempt (`JobFinished`, or `JobInterrupted` when the job is released
+//! or its lease lost) never goes through the store's droppable buffer: it is held back from the
+//! pipeline's events and written with [`heimdex_core::Flush::write_now`] before the queue is told, so a
+//! finished job's video is always READY or FAILED, and a released one's is queued again, never
+//! FAILED. Heartbeats go on until the queue has recorded the end.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,13 +13,15 @@ use std::time::Duration;
 use heimdex_core::job::JobOutcome;
 use heimdex_core::queue::{ClaimedJob, FinishOutcome, JobQueue};
 use heimdex_core::{
-    CancelReason, Cancellation, Error, FailureKind, Pipeline, StageName, TimingSink,
+    CancelReason, Cancellation, DurableSink, Error, FailureKind, Pipeline, StageName, TimingEvent,
+    TimingSink,
 };
 use tokio::sync::{watch, OwnedSemaphorePermit};
 use tokio::time::{Instant, MissedTickBehavior};
 use tracing::Instrument;
 
 use super::finisher::Finisher;
+use super::last_event::HoldLastEvent;
 use super::WorkerConfig;
 
 /// What a job run needs from its worker.
@@ -22,6 +30,7 @@ pub(super) struct JobRunner {
     pub(super) queue: Arc<dyn JobQueue>,
     pub(super) pipeline: Arc<dyn Pipeline>,
     pub(super) sink: Arc<dyn TimingSink>,
+    pub(super) timing: Arc<dyn DurableSink>,
     pub(super) config: WorkerConfig,
     pub(super) finisher: Finisher,
 }
@@ -66,9 +75,11 @@ impl JobRunner {
     ) -> JobEnd {
         let cancel = Cancellation::new();
         let started = Instant::now();
+        let wall_started = heimdex_core::time::now();
         tracing::info!("job started");
         let pipeline = Arc::clone(&self.pipeline);
-        let sink = Arc::clone(&self.sink);
+        let held = Arc::new(HoldLastEvent::new(Arc::clone(&self.sink)));
+        let sink: Arc<dyn TimingSink> = held.clone();
         let (job, signal) = (claimed.job.clone(), cancel.clone());
         // Its own task, so a panicking pipeline fails the job instead of the worker.
         let mut run = tokio::spawn(
@@ -121,17 +132,35 @@ impl JobRunner {
                 message: format!("pipeline panicked: {err}"),
             }
         });
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        if lost {
-            tracing::warn!(
-                elapsed_ms,
-                "job ended without its lease; outcome not recorded"
-            );
-            return JobEnd::LeaseLost;
+        let elapsed = started.elapsed();
+        let elapsed_ms = elapsed.as_millis() as u64;
+        let held = held.take();
+        let (video, attempt) = (claimed.job.video, claimed.job.attempt);
+        let at = heimdex_core::time::now().max(wall_started);
+        if lost || (!outcome.is_success() && cancel.reason() == Some(CancelReason::Shutdown)) {
+            // Whatever the pipeline sent, the attempt did not fail: its video is queued again.
+            self.write_interrupted(TimingEvent::JobInterrupted { video, attempt, at })
+                .await;
+            if lost {
+                tracing::warn!(
+                    elapsed_ms,
+                    "job ended without its lease; outcome not recorded"
+                );
+                return JobEnd::LeaseLost;
+            }
+            return self.beating(&claimed, self.release(&claimed)).await;
         }
-        if !outcome.is_success() && cancel.reason() == Some(CancelReason::Shutdown) {
-            return self.release(&claimed).await;
-        }
+        let last = match held {
+            Some(event @ TimingEvent::JobFinished { .. }) => event,
+            // A pipeline that panicked (or sent no end): the end is written from its outcome.
+            _ => TimingEvent::JobFinished {
+                video,
+                attempt,
+                at,
+                elapsed,
+                outcome: outcome.clone(),
+            },
+        };
         match &outcome {
             JobOutcome::Succeeded => tracing::info!(elapsed_ms, "job succeeded"),
             JobOutcome::Failed {
@@ -142,13 +171,55 @@ impl JobRunner {
                 tracing::warn!(elapsed_ms, failed_stage = %stage, kind = %kind, message = %message, "job failed")
             }
         }
-        self.finish(&claimed, &outcome).await
+        self.beating(&claimed, self.finish(&claimed, &outcome, last))
+            .await
     }
 
-    async fn finish(&self, claimed: &ClaimedJob, outcome: &JobOutcome) -> JobEnd {
+    /// Runs `work` (telling the queue how the job ended) while renewing the lease, so a slow
+    /// write cannot let the lease expire and the job run twice.
+    async fn beating(
+        &self,
+        claimed: &ClaimedJob,
+        work: impl std::future::Future<Output = JobEnd>,
+    ) -> JobEnd {
+        tokio::pin!(work);
+        let every = self.config.heartbeat_interval();
+        let mut heartbeat = tokio::time::interval_at(Instant::now() + every, every);
+        heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut lost = false;
+        loop {
+            tokio::select! {
+                end = &mut work => return end,
+                _ = heartbeat.tick(), if !lost => {
+                    if let Err(err) = self.queue.heartbeat(claimed, self.config.lease).await {
+                        lost = matches!(err, Error::Conflict(_));
+                        tracing::warn!(error = %err, "heartbeat while finishing failed");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the interruption of the attempt (best effort: the next attempt's start replaces it).
+    async fn write_interrupted(&self, event: TimingEvent) {
+        if let Err(err) = self.timing.write_now(vec![event]).await {
+            tracing::warn!(error = %err, "could not write the interruption; the next attempt's start replaces it");
+        }
+    }
+
+    async fn finish(
+        &self,
+        claimed: &ClaimedJob,
+        outcome: &JobOutcome,
+        last: TimingEvent,
+    ) -> JobEnd {
         let mut backoff = Duration::from_millis(100);
         for attempt in 1..=4 {
-            match self.finisher.finish(claimed.clone(), outcome.clone()).await {
+            match self
+                .finisher
+                .finish(claimed.clone(), outcome.clone(), last.clone())
+                .await
+            {
                 Ok(done) => {
                     tracing::debug!(?done, "finish recorded");
                     return JobEnd::Finished(done);

@@ -8,11 +8,14 @@
 //!   running `stage`. Heartbeats renew the lease every `lease / 3`. After `time_limit` the run is
 //!   cancelled with [`CancelReason::TimeLimit`], so the pipeline records the failure (`timed_out`)
 //!   at the stage that was running. A lost lease cancels the run and its outcome is not recorded:
-//!   another claim owns the job. A panicking pipeline fails the attempt (stage `worker`,
+//!   another claim owns the job. The event that ends an attempt is written without the store's
+//!   droppable buffer before the queue is told, and heartbeats go on until the queue has it. A panicking pipeline fails the attempt (stage `worker`,
 //!   `internal`) instead of the worker.
 //! - **Shutdown.** When the `shutdown` future resolves the worker stops claiming; running jobs may
 //!   finish within `grace`, then they are cancelled with [`CancelReason::Shutdown`] and released so
-//!   another worker picks them up at once. [`Worker::run`] returns when every job has ended.
+//!   another worker picks them up at once: the running stage is recorded as `cancelled` and the
+//!   video goes back to the queue (PENDING), never FAILED, so a deploy moves no failure metric.
+//!   [`Worker::run`] returns when every job has ended.
 //!   Flush the store's sink afterwards so the last timing writes land.
 //!
 //! Jobs that cannot be decoded never reach the worker: the queue buries them as dead with the
@@ -46,6 +49,7 @@ mod backend;
 mod config;
 mod finisher;
 mod job;
+mod last_event;
 mod log;
 mod report;
 mod signal;
@@ -136,6 +140,7 @@ impl Worker {
             queue: Arc::clone(&self.queue),
             pipeline: Arc::clone(&self.pipeline),
             sink: Arc::clone(&self.sink),
+            timing: Arc::clone(&self.durable),
             config,
             finisher,
         });

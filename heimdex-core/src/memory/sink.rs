@@ -40,4 +40,9 @@ impl Flush for MemorySink {
     async fn flush(&self) -> Result<()> {
         Ok(())
     }
+
+    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
+        events.into_iter().for_each(|event| self.record(event));
+        Ok(())
+    }
 }

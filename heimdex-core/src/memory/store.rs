@@ -109,6 +109,12 @@ impl Flush for MemoryStore {
     async fn flush(&self) -> Result<()> {
         Ok(())
     }
+
+    /// Applies the events at once, like `record` (nothing is buffered, nothing dropped for room).
+    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
+        events.into_iter().for_each(|event| self.record(event));
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -62,6 +62,17 @@ impl StageEnd {
     pub(super) fn is_cancelled(&self) -> bool {
         matches!(self, StageEnd::Cancelled { .. })
     }
+
+    /// Stopped from outside (shutdown, a lost lease): the attempt is interrupted, not failed.
+    pub(super) fn is_interrupted(&self) -> bool {
+        matches!(
+            self,
+            StageEnd::Cancelled {
+                reason: CancelReason::Shutdown,
+                ..
+            }
+        )
+    }
 }
 
 /// A panic's message, when it carried one.

@@ -41,10 +41,14 @@ impl fmt::Debug for Step {
 ///   goes on;
 /// - a stage that **panics** is caught and recorded as failed with
 ///   [`FailureKind::Internal`](crate::FailureKind::Internal);
-/// - when the [`Cancellation`] fires, the running stage is stopped and recorded as failed with
-///   `TimedOut` (time limit) or `Cancelled` (shutdown), and the job fails at that stage — also when
-///   the stage is optional, since the whole run is being stopped. A signal that fired before a
-///   stage starts fails the job at that stage without calling it;
+/// - when the [`Cancellation`] fires for the **time limit**, the running stage is stopped and
+///   recorded as failed with `TimedOut`, and the job fails at that stage — also when the stage is
+///   optional, since the whole run is being stopped;
+/// - when it fires for **shutdown** (or a lost lease), the running stage is recorded with the
+///   outcome `cancelled` and the attempt ends with [`TimingEvent::JobInterrupted`] instead of
+///   `JobFinished`: the video goes back to the queue, and no failure metric counts it. The
+///   report's outcome is still a failure of kind `Cancelled` at that stage, for the caller. A
+///   signal that fired before a stage starts stops the run at that stage without calling it;
 /// - if the run's future is **dropped** mid-stage, a [`StageTimer`] records the stage and the job
 ///   as cancelled at that stage. The video is never left `PROCESSING`.
 ///
@@ -165,6 +169,7 @@ impl Pipeline for SequentialPipeline {
         let mut ctx = JobContext::new(job);
         let mut stages = Vec::with_capacity(self.steps.len());
         let mut outcome = JobOutcome::Succeeded;
+        let mut interrupted = false;
         for step in &self.steps {
             let timer = StageTimer::start(sink, &ctx.job, step.name.clone(), job_started);
             let end = run_stage(&*step.stage, &mut ctx, cancel).await;
@@ -173,6 +178,7 @@ impl Pipeline for SequentialPipeline {
             let stop = match &report.outcome {
                 Outcome::Ok => false,
                 Outcome::Failed { kind, message } if !step.optional || end.is_cancelled() => {
+                    interrupted = end.is_interrupted();
                     outcome = JobOutcome::Failed {
                         stage: step.name.clone(),
                         kind: *kind,
@@ -188,16 +194,19 @@ impl Pipeline for SequentialPipeline {
             }
         }
         let elapsed = job_started.elapsed();
-        record_quietly(
-            sink,
+        let at = wall_after(started_at, elapsed);
+        let last = if interrupted {
+            TimingEvent::JobInterrupted { video, attempt, at }
+        } else {
             TimingEvent::JobFinished {
                 video,
                 attempt,
-                at: wall_after(started_at, elapsed),
+                at,
                 elapsed,
                 outcome: outcome.clone(),
-            },
-        );
+            }
+        };
+        record_quietly(sink, last);
         RunReport {
             outcome,
             elapsed,

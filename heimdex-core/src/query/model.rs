@@ -219,10 +219,13 @@ pub struct ThroughputV2Point {
 pub struct StageLatency {
     /// The stage.
     pub stage: String,
-    /// Finished runs of the stage in the window.
+    /// Finished runs of the stage in the window, cancelled ones left out.
     pub runs: u64,
     /// How many of them failed.
     pub failures: u64,
+    /// Runs stopped from outside (shutdown, a lost lease) in the window: outcome `cancelled`,
+    /// counted in no other field.
+    pub cancelled: u64,
     /// Mean duration.
     pub avg_ms: Option<f64>,
     /// Median duration.

@@ -148,7 +148,7 @@ fields! {
         queue_time_pct, processing_time_pct }
     StageFailures { processing_stage, failure_count, failure_pct }
     ThroughputV2Point { day, videos_ready, videos_failed, hours_ready, avg_processing_s, avg_rtf }
-    StageLatency { stage, runs, failures, avg_ms, p50_ms, p95_ms, p99_ms, total_ms, share_pct }
+    StageLatency { stage, runs, failures, cancelled, avg_ms, p50_ms, p95_ms, p99_ms, total_ms, share_pct }
 }
 
 #[cfg(test)]

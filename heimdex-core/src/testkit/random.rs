@@ -26,7 +26,7 @@ const MARGIN_US: i64 = 60_000_000;
 /// It holds: every status, READY/FAILED rows without finish time (completion falls back to
 /// `updated_at`), without start or queue time, without `processing_duration_ms`, with zero
 /// durations and zero or missing `duration_s`, FAILED rows without a stage; repeated values (ties
-/// in every percentile and sort); searches without user or latency; running and failed stage rows.
+/// in every percentile and sort); searches without user or latency; running, failed and cancelled stage rows.
 /// Media durations are multiples of 0.25 s, so sums of them are exact in any order.
 ///
 /// Every timestamp a window looks at (finish, completion, search and stage-finish times) is at
@@ -211,7 +211,7 @@ impl Gen {
         }
     }
 
-    /// Up to four distinct stages of the video's attempt, some running, some failed.
+    /// Up to four distinct stages of the video's attempt, some running, some failed or cancelled.
     fn stages(&mut self, v: &VideoRecord) -> Vec<StageTimingRecord> {
         let Some(attempt) = v.processing_attempt else {
             return Vec::new();
@@ -244,10 +244,10 @@ impl Gen {
                     finished_at: (!running).then_some(finished),
                     duration_ms: (!running).then_some(ms),
                     outcome: (!running).then(|| {
-                        if self.rng.gen_ratio(1, 8) {
-                            "failed"
-                        } else {
-                            "ok"
+                        match self.rng.gen_range(0..16) {
+                            0 | 1 => "failed",
+                            2 => "cancelled",
+                            _ => "ok",
                         }
                         .to_owned()
                     }),
@@ -325,6 +325,10 @@ mod tests {
             .stage_timings
             .iter()
             .any(|t| t.outcome.as_deref() == Some("failed")));
+        assert!(data
+            .stage_timings
+            .iter()
+            .any(|t| t.outcome.as_deref() == Some("cancelled")));
         assert!(v.iter().all(|r| r.created_at <= r.updated_at));
     }
 }

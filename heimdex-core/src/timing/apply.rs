@@ -9,6 +9,8 @@
 //! | `StageStarted` | stale unless `attempt = processing_attempt` (or it is null); `processing_stage = stage` |
 //! | `StageFinished` | nothing (its history row comes from [`stage_timing_row`]) |
 //! | `JobFinished` | same guard; success: `READY`, stage `completed`; failure: `FAILED`, `error_message` (500 characters at most), stage = the stage that failed (never `failed`); both set `processing_finished_at = at` and `processing_duration_ms` |
+//! | `JobInterrupted` | same guard; `PENDING`, stage `queued`, `error_message`, `processing_finished_at`, `processing_duration_ms` cleared (the job is queued again; nothing failed) |
+//! | `JobBuried` | stale if `processing_attempt > attempt`; a `PENDING` or `PROCESSING` row becomes `FAILED` with `error_message = reason`, `processing_finished_at = at`, `processing_duration_ms` null, stage kept; a READY or FAILED row is left alone |
 //!
 //! Every change sets `updated_at = written_at`. An event accepted on a row whose
 //! `processing_attempt` is null also sets `processing_attempt` to its attempt, so a later event of
@@ -30,7 +32,7 @@ use crate::timing::TimingEvent;
 pub enum Applied {
     /// The row changed (and `updated_at` moved).
     Updated,
-    /// The event does not touch the video row (`StageFinished`).
+    /// The event does not touch the video row (`StageFinished`, or `JobBuried` on a finished row).
     Unchanged,
     /// The event belongs to an older attempt than `processing_attempt`; the row was left alone.
     Stale,
@@ -143,6 +145,39 @@ pub fn apply_to_video(
                 }
             }
         }
+        TimingEvent::JobInterrupted { attempt, .. } => {
+            let attempt = attempt_i32(*attempt)?;
+            if !current_attempt(video, attempt) {
+                return Ok(Applied::Stale);
+            }
+            video.processing_attempt = Some(attempt);
+            video.status = VideoStatus::Pending;
+            video.processing_stage = Some(StageName::QUEUED.as_str().to_owned());
+            video.error_message = None;
+            video.processing_finished_at = None;
+            video.processing_duration_ms = None;
+        }
+        TimingEvent::JobBuried {
+            attempt,
+            at,
+            reason,
+            ..
+        } => {
+            let attempt = attempt_i32(*attempt)?;
+            if video
+                .processing_attempt
+                .is_some_and(|current| current > attempt)
+            {
+                return Ok(Applied::Stale);
+            }
+            if video.status.is_finished() {
+                return Ok(Applied::Unchanged);
+            }
+            video.status = VideoStatus::Failed;
+            video.error_message = Some(clip_error_message(reason));
+            video.processing_finished_at = Some(truncate_micros(*at));
+            video.processing_duration_ms = None;
+        }
     }
     video.updated_at = truncate_micros(written_at);
     Ok(Applied::Updated)
@@ -230,3 +265,7 @@ fn elapsed_ms(elapsed: Duration) -> Result<i32, Rejected> {
 #[cfg(test)]
 #[path = "apply_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "apply_end_tests.rs"]
+mod end_tests;

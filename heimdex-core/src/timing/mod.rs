@@ -89,6 +89,28 @@ pub enum TimingEvent {
         /// How it ended.
         outcome: JobOutcome,
     },
+    /// The attempt was stopped from outside (shutdown, a lost lease) and its job goes back to
+    /// the queue: `status = PENDING`, `processing_stage = 'queued'`, no end time. No failure.
+    JobInterrupted {
+        /// The video.
+        video: VideoId,
+        /// Attempt number.
+        attempt: u32,
+        /// When.
+        at: Timestamp,
+    },
+    /// The queue buried the job as dead outside a run (its lease expired with no retry left):
+    /// a PENDING or PROCESSING video becomes `FAILED` with `reason`, its `processing_stage` kept.
+    JobBuried {
+        /// The video.
+        video: VideoId,
+        /// The attempt whose lease expired.
+        attempt: u32,
+        /// When the job became claimable with no retry left.
+        at: Timestamp,
+        /// Why (stored in `error_message`).
+        reason: String,
+    },
 }
 
 impl TimingEvent {
@@ -99,7 +121,9 @@ impl TimingEvent {
             | TimingEvent::JobStarted { video, .. }
             | TimingEvent::StageStarted { video, .. }
             | TimingEvent::StageFinished { video, .. }
-            | TimingEvent::JobFinished { video, .. } => *video,
+            | TimingEvent::JobFinished { video, .. }
+            | TimingEvent::JobInterrupted { video, .. }
+            | TimingEvent::JobBuried { video, .. } => *video,
         }
     }
 }
@@ -115,6 +139,11 @@ pub trait TimingSink: Send + Sync + fmt::Debug {
 pub trait Flush: Send + Sync {
     /// Resolves once every event recorded before the call has been written (or given up on).
     async fn flush(&self) -> Result<()>;
+
+    /// Writes `events` now, in order, after everything recorded before the call, without the
+    /// buffer: never dropped for lack of room, and `Err` when they were not written. For the
+    /// events a job's end depends on (its final status), which must not be lost under load.
+    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()>;
 }
 
 /// A sink whose writes can be awaited. A worker needs one: it finishes a job in the queue only

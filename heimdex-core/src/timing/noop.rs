@@ -17,4 +17,8 @@ impl Flush for NoopSink {
     async fn flush(&self) -> Result<()> {
         Ok(())
     }
+
+    async fn write_now(&self, _events: Vec<TimingEvent>) -> Result<()> {
+        Ok(())
+    }
 }

@@ -155,15 +155,25 @@ pub fn stage_latency(
         .iter()
         .filter(|t| t.duration_ms.is_some() && t.finished_at.is_some_and(|f| in_window(f, w, now)))
         .collect();
-    let all: f64 = rows.iter().map(|t| t.duration_ms.unwrap() as f64).sum();
+    let all: f64 = rows
+        .iter()
+        .filter(|t| t.outcome.as_deref() != Some("cancelled"))
+        .map(|t| t.duration_ms.unwrap() as f64)
+        .sum();
     let mut names: Vec<String> = rows.iter().map(|t| t.stage.to_string()).collect();
     names.sort();
     names.dedup();
     let mut out: Vec<StageLatency> = names
         .into_iter()
         .map(|name| {
-            let of: Vec<&&StageTimingRecord> =
-                rows.iter().filter(|t| t.stage.as_str() == name).collect();
+            let cancelled = rows
+                .iter()
+                .filter(|t| t.stage.as_str() == name && t.outcome.as_deref() == Some("cancelled"))
+                .count() as u64;
+            let of: Vec<&&StageTimingRecord> = rows
+                .iter()
+                .filter(|t| t.stage.as_str() == name && t.outcome.as_deref() != Some("cancelled"))
+                .collect();
             let ms: Vec<f64> = of.iter().map(|t| t.duration_ms.unwrap() as f64).collect();
             let total: f64 = ms.iter().sum();
             let [p50, p95, p99] = p50_95_99(&ms);
@@ -174,6 +184,7 @@ pub fn stage_latency(
                     .iter()
                     .filter(|t| t.outcome.as_deref() == Some("failed"))
                     .count() as u64,
+                cancelled,
                 avg_ms: mean(&ms),
                 p50_ms: p50,
                 p95_ms: p95,

@@ -67,6 +67,10 @@ pub fn job_failed(name: &StageName, kind: FailureKind, message: &str) -> Pred {
     Box::new(move |e| matches!(e, TimingEvent::JobFinished { outcome, .. } if want(outcome)))
 }
 
+pub fn job_interrupted() -> Pred {
+    Box::new(|e| matches!(e, TimingEvent::JobInterrupted { attempt: 4, .. }))
+}
+
 pub fn expect(sink: &mut MockTimingSink, seq: &mut Sequence, pred: Pred) {
     sink.expect_record()
         .withf(move |e| pred(e))

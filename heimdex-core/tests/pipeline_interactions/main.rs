@@ -121,7 +121,8 @@ async fn an_optional_failure_is_recorded_and_the_next_stage_still_runs() {
     verify(sink);
 }
 
-async fn cancel_during_second_stage(reason: CancelReason, kind: FailureKind, message: &str) {
+/// Cancels the run during the second stage; the attempt ends with `last`.
+async fn cancel_during_second_stage(reason: CancelReason, kind: FailureKind, last: Pred) {
     let (a, b, c) = (&NAMES[0], &NAMES[1], &NAMES[2]);
     let (mut sink, mut seq) = (MockTimingSink::new(), Sequence::new());
     for pred in [
@@ -130,7 +131,7 @@ async fn cancel_during_second_stage(reason: CancelReason, kind: FailureKind, mes
         stage_ok(a),
         stage_started(b),
         stage_failed(b, kind),
-        job_failed(b, kind, message),
+        last,
     ] {
         expect(&mut sink, &mut seq, pred);
     }
@@ -155,20 +156,25 @@ async fn cancel_during_second_stage(reason: CancelReason, kind: FailureKind, mes
 
 #[tokio::test]
 async fn a_time_limit_fails_the_running_stage_as_timed_out() {
+    let b = &NAMES[1];
     cancel_during_second_stage(
         CancelReason::TimeLimit,
         FailureKind::TimedOut,
-        "time limit reached during transcription",
+        job_failed(
+            b,
+            FailureKind::TimedOut,
+            "time limit reached during transcription",
+        ),
     )
     .await;
 }
 
 #[tokio::test]
-async fn a_shutdown_fails_the_running_stage_as_cancelled() {
+async fn a_shutdown_cancels_the_running_stage_and_interrupts_the_attempt() {
     cancel_during_second_stage(
         CancelReason::Shutdown,
         FailureKind::Cancelled,
-        "cancelled by shutdown during transcription",
+        job_interrupted(),
     )
     .await;
 }

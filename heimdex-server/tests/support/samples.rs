@@ -138,6 +138,7 @@ pub fn store(full: bool) -> MockMetricsQuery {
             stage: "transcription".into(),
             runs: 3,
             failures: 1,
+            cancelled: 1,
             avg_ms: some(full, 10.0),
             p50_ms: some(full, 10.0),
             p95_ms: some(full, 10.0),

@@ -69,7 +69,7 @@ impl EmbeddedJobQueue {
     ) -> Result<FinishOutcome> {
         let (video, token) = (job.job.video.to_string(), job.lease.token.to_string());
         let now = heimdex_core::time::now();
-        let message = match outcome {
+        let failure = match outcome {
             JobOutcome::Succeeded => {
                 let done = sqlx::query(SUCCEED)
                     .bind(&video)
@@ -83,8 +83,13 @@ impl EmbeddedJobQueue {
                     _ => Ok(FinishOutcome::Done),
                 };
             }
-            JobOutcome::Failed { stage, message, .. } => format!("{stage}: {message}"),
+            JobOutcome::Failed {
+                stage,
+                message,
+                kind,
+            } => (format!("{stage}: {message}"), *kind),
         };
+        let (message, kind) = failure;
         let tries: Option<i64> = sqlx::query_scalar(TRIES)
             .bind(&video)
             .bind(&token)
@@ -96,7 +101,7 @@ impl EmbeddedJobQueue {
         };
         let delay = self
             .policy
-            .delay_after(u32::try_from(tries).unwrap_or(u32::MAX));
+            .retry_after(u32::try_from(tries).unwrap_or(u32::MAX), kind);
         let (state, at) = match delay {
             Some(wait) => ("queued", after(now, wait)),
             None => ("dead", micros(now)),

@@ -111,6 +111,15 @@ impl Flush for EmbeddedStore {
         self.sink.flush().await;
         Ok(())
     }
+
+    /// Waits for the buffer, then writes `events` in one transaction of its own.
+    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
+        self.sink.flush().await;
+        apply::write(&self.pool, &events, self.now())
+            .await
+            .map(|_| ())
+            .map_err(crate::embedded::error::db)
+    }
 }
 
 impl EmbeddedStore {

@@ -200,13 +200,14 @@ impl MetricsQuery for PgStore {
     }
 
     async fn stage_latency(&self, window: Window) -> Result<Vec<StageLatency>> {
-        let rows = self.call("get_admin_stage_latency($1)", window).await?;
+        let rows = self.call("get_admin_stage_latency_v2($1)", window).await?;
         rows.iter()
             .map(|r| {
                 Ok(StageLatency {
                     stage: r.try_get("stage").map_err(db)?,
                     runs: count(r, "runs")?,
                     failures: count(r, "failures")?,
+                    cancelled: count(r, "cancelled")?,
                     avg_ms: float(r, "avg_ms")?,
                     p50_ms: float(r, "p50_ms")?,
                     p95_ms: float(r, "p95_ms")?,

@@ -98,9 +98,32 @@ impl PgJobQueue {
         let mut rows = self.claim_rows(worker, lease, max).await?;
         rows.sort_by_key(|r| (r.ready_at, r.video_id));
         let mut jobs = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(job) = self.accept(row, worker).await? {
-                jobs.push(job);
+        let mut rows = rows.into_iter();
+        while let Some(row) = rows.next() {
+            let held = (VideoId(row.video_id), row.lease_token, row.lease_expires_at);
+            match self.accept(row, worker).await {
+                Ok(Some(job)) => jobs.push(job),
+                Ok(None) => {}
+                Err(err) => {
+                    // Everything this claim holds goes back, so no job waits for its lease.
+                    let rest =
+                        rows.map(|r| (VideoId(r.video_id), r.lease_token, r.lease_expires_at));
+                    let held =
+                        std::iter::once(held)
+                            .chain(rest)
+                            .map(|(video, token, expires_at)| ClaimedJob {
+                                job: Job::new(video, ""),
+                                lease: Lease { token, expires_at },
+                                worker: worker.clone(),
+                            });
+                    for job in jobs.into_iter().chain(held) {
+                        if let Err(release) = self.release_one(&job).await {
+                            tracing::warn!(video = %job.job.video, error = %release,
+                                "could not give back a job of a failed claim; redelivered after its lease");
+                        }
+                    }
+                    return Err(err);
+                }
             }
         }
         Ok(jobs)

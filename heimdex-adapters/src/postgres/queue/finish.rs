@@ -74,7 +74,7 @@ impl PgJobQueue {
     ) -> Result<FinishOutcome> {
         let video = job.job.video.as_uuid();
         let token = job.lease.token;
-        let message = match outcome {
+        let failure = match outcome {
             JobOutcome::Succeeded => {
                 let done = self.succeed_batch(&[(video, token)]).await?;
                 return match done.is_empty() {
@@ -82,8 +82,13 @@ impl PgJobQueue {
                     true => self.replay(job, outcome).await,
                 };
             }
-            JobOutcome::Failed { stage, message, .. } => format!("{stage}: {message}"),
+            JobOutcome::Failed {
+                stage,
+                message,
+                kind,
+            } => (format!("{stage}: {message}"), *kind),
         };
+        let (message, kind) = failure;
         let tries: Option<i32> = sqlx::query_scalar(TRIES)
             .bind(video)
             .bind(token)
@@ -95,7 +100,7 @@ impl PgJobQueue {
         };
         let delay = self
             .policy
-            .delay_after(u32::try_from(tries).unwrap_or(u32::MAX));
+            .retry_after(u32::try_from(tries).unwrap_or(u32::MAX), kind);
         let (state, wait) = match delay {
             Some(wait) => ("queued", wait),
             None => ("dead", Duration::ZERO),

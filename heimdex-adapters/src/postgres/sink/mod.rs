@@ -112,6 +112,15 @@ impl Flush for PgStore {
         self.sink.flush().await;
         Ok(())
     }
+
+    /// Waits for the buffer, then writes `events` in one transaction of its own.
+    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
+        self.sink.flush().await;
+        apply::write(&self.pool, &events)
+            .await
+            .map(|_| ())
+            .map_err(crate::postgres::error::db)
+    }
 }
 
 impl PgStore {

@@ -81,8 +81,8 @@ impl Jobs {
 /// retried, released or redelivered job, with `at` = the moment it became claimable again, so
 /// queue time measures waiting and not earlier attempts. The event is sent at claim time rather
 /// than when the retry is scheduled, so a FAILED video keeps its failed stage (contract §2) while
-/// it waits for its retry. The queue has no catalog: unlike the durable queues it cannot mark the
-/// video of a buried job `FAILED`.
+/// it waits for its retry. A job buried because its lease expired with no retry left is reported
+/// as [`TimingEvent::JobBuried`], so its video becomes `FAILED` as with the durable queues.
 ///
 /// Every operation is one short critical section; claims scan all jobs (O(n)).
 #[derive(Debug)]
@@ -120,8 +120,13 @@ impl MemoryQueue {
     }
 
     fn announce(&self, video: VideoId, at: Timestamp) {
+        self.report(TimingEvent::JobQueued { video, at });
+    }
+
+    /// Sends `event` to the sink, if there is one.
+    fn report(&self, event: TimingEvent) {
         if let Some(sink) = &self.sink {
-            record_quietly(&**sink, TimingEvent::JobQueued { video, at });
+            record_quietly(&**sink, event);
         }
     }
 

@@ -11,6 +11,7 @@ use crate::ids::{VideoId, WorkerId};
 use crate::job::{Job, JobOutcome};
 use crate::queue::{ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob};
 use crate::time;
+use crate::timing::TimingEvent;
 
 #[async_trait]
 impl JobQueue for MemoryQueue {
@@ -33,64 +34,13 @@ impl JobQueue for MemoryQueue {
 
     async fn claim(&self, worker: &WorkerId, lease: Duration) -> Result<Option<ClaimedJob>> {
         let now = time::now();
-        let mut jobs = self.lock();
-        loop {
-            let next = jobs
-                .jobs
-                .iter()
-                .filter(|(_, e)| matches!(e.state, State::Queued | State::Running))
-                .filter(|(_, e)| e.ready_at <= now)
-                .min_by_key(|(_, e)| (e.ready_at, e.seq))
-                .map(|(video, _)| *video);
-            let Some(video) = next else {
-                return Ok(None);
-            };
-            let seq = jobs.seq();
-            let Some(e) = jobs.jobs.get_mut(&video) else {
-                return Ok(None);
-            };
-            // An expired lease spent a try; with no retry left the job is buried.
-            if e.state == State::Running && self.policy.delay_after(e.tries).is_none() {
-                e.state = State::Dead;
-                e.last_error = Some(format!(
-                    "lease expired on attempt {}, no retry left",
-                    e.attempt
-                ));
-                e.finished_at = Some(now);
-                e.token = None;
-                continue;
-            }
-            let ready_at = e.ready_at;
-            let announce = e.announced != Some(ready_at);
-            e.announced = Some(ready_at);
-            e.state = State::Running;
-            e.attempt = e.attempt.saturating_add(1);
-            e.tries = e.tries.saturating_add(1);
-            e.ready_at = after(now, lease);
-            e.seq = seq;
-            let token = Uuid::new_v4();
-            e.token = Some(token);
-            let claimed = ClaimedJob {
-                job: Job {
-                    video,
-                    attempt: e.attempt,
-                    source: e.source.clone(),
-                    owner: e.owner,
-                },
-                lease: Lease {
-                    token,
-                    expires_at: e.ready_at,
-                },
-                worker: worker.clone(),
-            };
-            drop(jobs);
-            if announce {
-                self.announce(video, ready_at);
-            }
-            return Ok(Some(claimed));
+        let mut buried = Vec::new();
+        let claimed = self.claim_locked(worker, lease, now, &mut buried);
+        for event in buried {
+            self.report(event);
         }
+        Ok(claimed)
     }
-
     async fn heartbeat(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
         let video = job.job.video;
         let mut jobs = self.lock();
@@ -125,9 +75,16 @@ impl JobQueue for MemoryQueue {
                 e.finished_at = Some(now);
                 Ok(FinishOutcome::Done)
             }
-            (State::Running, JobOutcome::Failed { stage, message, .. }) => {
+            (
+                State::Running,
+                JobOutcome::Failed {
+                    stage,
+                    message,
+                    kind,
+                },
+            ) => {
                 e.last_error = Some(format!("{stage}: {message}"));
-                match self.policy.delay_after(e.tries) {
+                match self.policy.retry_after(e.tries, *kind) {
                     Some(wait) => {
                         e.state = State::Queued;
                         e.ready_at = after(now, wait);
@@ -195,5 +152,75 @@ impl JobQueue for MemoryQueue {
         };
         self.announce(video, at);
         Ok(())
+    }
+}
+
+impl MemoryQueue {
+    /// The claim under the lock; jobs buried on the way are reported through `buried` (sent
+    /// after the lock is released).
+    fn claim_locked(
+        &self,
+        worker: &WorkerId,
+        lease: Duration,
+        now: crate::time::Timestamp,
+        buried: &mut Vec<TimingEvent>,
+    ) -> Option<ClaimedJob> {
+        let mut jobs = self.lock();
+        loop {
+            let next = jobs
+                .jobs
+                .iter()
+                .filter(|(_, e)| matches!(e.state, State::Queued | State::Running))
+                .filter(|(_, e)| e.ready_at <= now)
+                .min_by_key(|(_, e)| (e.ready_at, e.seq))
+                .map(|(video, _)| *video);
+            let video = next?;
+            let seq = jobs.seq();
+            let e = jobs.jobs.get_mut(&video)?;
+            // An expired lease spent a try; with no retry left the job is buried.
+            // Its video becomes FAILED, as the durable queues do.
+            if e.state == State::Running && self.policy.delay_after(e.tries).is_none() {
+                let reason = format!("lease expired on attempt {}, no retry left", e.attempt);
+                buried.push(TimingEvent::JobBuried {
+                    video,
+                    attempt: e.attempt,
+                    at: e.ready_at,
+                    reason: reason.clone(),
+                });
+                e.state = State::Dead;
+                e.last_error = Some(reason);
+                e.finished_at = Some(now);
+                e.token = None;
+                continue;
+            }
+            let ready_at = e.ready_at;
+            let announce = e.announced != Some(ready_at);
+            e.announced = Some(ready_at);
+            e.state = State::Running;
+            e.attempt = e.attempt.saturating_add(1);
+            e.tries = e.tries.saturating_add(1);
+            e.ready_at = after(now, lease);
+            e.seq = seq;
+            let token = Uuid::new_v4();
+            e.token = Some(token);
+            let claimed = ClaimedJob {
+                job: Job {
+                    video,
+                    attempt: e.attempt,
+                    source: e.source.clone(),
+                    owner: e.owner,
+                },
+                lease: Lease {
+                    token,
+                    expires_at: e.ready_at,
+                },
+                worker: worker.clone(),
+            };
+            drop(jobs);
+            if announce {
+                self.announce(video, ready_at);
+            }
+            return Some(claimed);
+        }
     }
 }

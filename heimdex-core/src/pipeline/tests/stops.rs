@@ -58,21 +58,21 @@ async fn a_time_limit_fails_the_running_stage_as_timed_out() {
 }
 
 #[tokio::test]
-async fn a_shutdown_fails_the_running_stage_as_cancelled_even_when_optional() {
+async fn a_shutdown_records_the_running_stage_as_cancelled_and_interrupts_the_attempt() {
     let (report, events) = cancelled_run(CancelReason::Shutdown, true).await;
     assert!(
         matches!(&report.outcome, JobOutcome::Failed { kind: FailureKind::Cancelled, stage, .. } if *stage == StageName::TRANSCRIPTION)
     );
-    assert!(matches!(
-        &events[2],
-        TimingEvent::StageFinished {
-            outcome: Outcome::Failed {
-                kind: FailureKind::Cancelled,
-                ..
-            },
-            ..
-        }
-    ));
+    let TimingEvent::StageFinished { outcome, .. } = &events[2] else {
+        panic!("{events:#?}");
+    };
+    assert_eq!(outcome.as_str(), "cancelled");
+    assert_eq!(events.len(), 4, "{events:#?}");
+    assert!(
+        matches!(&events[3], TimingEvent::JobInterrupted { attempt, .. } if *attempt == job().attempt),
+        "a shutdown ends the attempt as interrupted, never as a failed JobFinished: {:?}",
+        events[3]
+    );
 }
 
 #[tokio::test]

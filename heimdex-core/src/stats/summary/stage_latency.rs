@@ -12,6 +12,7 @@ use crate::time::Timestamp;
 #[derive(Default)]
 struct Acc {
     failures: u64,
+    cancelled: u64,
     durations: Vec<f64>,
     mean: Mean,
     total_ms: f64,
@@ -20,22 +21,26 @@ struct Acc {
 /// Latency per stage over the stage runs that finished in the window.
 ///
 /// Population: `video_stage_timings` rows with `finished_at >= now - N days` and `duration_ms`
-/// present (every attempt counts; a stage still running has neither). Per stage: `runs` = rows,
-/// `failures` = rows with `outcome = 'failed'`, `avg_ms`/`p50_ms`/`p95_ms`/`p99_ms` over
-/// `duration_ms` (`percentile_cont`), `total_ms` = sum of `duration_ms`, `share_pct` = `total_ms`
-/// / (sum of `total_ms` over every stage in the window) · 100, `None` when that sum is 0.
-/// Ordered by `total_ms` descending, then stage name ascending (bytes, SQL `COLLATE "C"`).
+/// present (every attempt counts; a stage still running has neither). A stage is listed when it
+/// has such a row. Per stage: `cancelled` = rows with `outcome = 'cancelled'` (runs stopped from
+/// outside), left out of every other figure; `runs` = the other rows, `failures` = rows with
+/// `outcome = 'failed'`, `avg_ms`/`p50_ms`/`p95_ms`/`p99_ms` over their `duration_ms`
+/// (`percentile_cont`; `None` without runs), `total_ms` = sum of their `duration_ms`, `share_pct` =
+/// `total_ms` / (sum of `total_ms` over every stage in the window) · 100, `None` when that sum is
+/// 0. Ordered by `total_ms` descending, then stage name ascending (bytes, SQL `COLLATE "C"`).
 ///
 /// SQL equivalent:
 /// ```sql
-/// SELECT stage, count(*) AS runs,
+/// -- with d = duration_ms FILTER (WHERE outcome IS DISTINCT FROM 'cancelled')
+/// SELECT stage, count(d) AS runs,
 ///        count(*) FILTER (WHERE outcome = 'failed') AS failures,
-///        avg(duration_ms)::float8 AS avg_ms,
-///        percentile_cont(0.50) WITHIN GROUP (ORDER BY duration_ms) AS p50_ms,
-///        percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95_ms,
-///        percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) AS p99_ms,
-///        sum(duration_ms)::float8 AS total_ms,
-///        sum(duration_ms)::float8 / NULLIF(sum(sum(duration_ms)) OVER (), 0) * 100 AS share_pct
+///        count(*) FILTER (WHERE outcome = 'cancelled') AS cancelled,
+///        avg(d)::float8 AS avg_ms,
+///        percentile_cont(0.50) WITHIN GROUP (ORDER BY d) AS p50_ms,
+///        percentile_cont(0.95) WITHIN GROUP (ORDER BY d) AS p95_ms,
+///        percentile_cont(0.99) WITHIN GROUP (ORDER BY d) AS p99_ms,
+///        coalesce(sum(d), 0)::float8 AS total_ms,
+///        coalesce(sum(d), 0)::float8 / NULLIF(sum(sum(d)) OVER (), 0) * 100 AS share_pct
 /// FROM video_stage_timings
 /// WHERE finished_at >= now() - make_interval(days => N) AND duration_ms IS NOT NULL
 /// GROUP BY stage
@@ -57,6 +62,10 @@ pub fn stage_latency(
         }
         let ms = f64::from(ms);
         let acc = stages.entry(t.stage.as_str()).or_default();
+        if t.outcome.as_deref() == Some("cancelled") {
+            acc.cancelled += 1;
+            continue;
+        }
         acc.failures += u64::from(t.outcome.as_deref() == Some("failed"));
         acc.durations.push(ms);
         acc.mean.add(ms);
@@ -71,6 +80,7 @@ pub fn stage_latency(
                 stage: stage.to_owned(),
                 runs: acc.durations.len() as u64,
                 failures: acc.failures,
+                cancelled: acc.cancelled,
                 avg_ms: acc.mean.get(),
                 p50_ms: p.map(|p| p.p50),
                 p95_ms: p.map(|p| p.p95),

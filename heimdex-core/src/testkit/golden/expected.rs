@@ -90,6 +90,7 @@ impl Golden {
                 stage: stage.into(),
                 runs,
                 failures,
+                cancelled: 0,
                 avg_ms: Some(avg),
                 p50_ms: Some(p50),
                 p95_ms: Some(p95),

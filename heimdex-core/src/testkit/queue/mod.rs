@@ -39,6 +39,7 @@ const SHORT: Duration = Duration::from_millis(50);
 const PAST_SHORT: Duration = Duration::from_millis(100);
 
 mod checks;
+mod permanent;
 
 struct Suite<'a> {
     q: &'a dyn JobQueue,
@@ -59,7 +60,8 @@ struct Suite<'a> {
 /// ([`EnqueueOutcome::AlreadyActive`]), done jobs revived by a new enqueue; oldest first;
 /// heartbeats keep a lease; an expired lease is redelivered as a new attempt with a new token and
 /// the old holder gets [`Error::Conflict`] on heartbeat, finish and release; `max_retries` retries,
-/// then dead, listed with the attempts and `"<stage>: <message>"`; `requeue_dead` with a fresh
+/// then dead, listed with the attempts and `"<stage>: <message>"`; a permanent failure
+/// ([`FailureKind::is_permanent`]) dead at once; `requeue_dead` with a fresh
 /// budget (attempt numbers keep counting) and `NotFound` for a job that is not dead; an expired
 /// lease spends a try, and with none left the job dies with
 /// `lease expired on attempt N, no retry left`; release gives the job back at once without
@@ -82,6 +84,7 @@ pub async fn queue_conformance(queue: &dyn JobQueue, max_retries: u32, sleep: &S
     s.heartbeat_keeps_the_lease().await;
     s.expired_lease_is_redelivered().await;
     s.retries_then_dead_then_requeued().await;
+    s.permanent_failures_are_dead_at_once().await;
     s.expired_leases_spend_tries().await;
     s.release_spends_no_try().await;
     s.batches().await;
