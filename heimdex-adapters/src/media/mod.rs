@@ -37,7 +37,7 @@ mod jpeg;
 mod keyframe_extractor;
 mod keyframes;
 mod metadata;
-mod open;
+pub(crate) mod open;
 pub(crate) mod probe;
 mod quality;
 #[cfg(feature = "embeddings")]

@@ -91,10 +91,21 @@ pub(crate) fn open_input(
     formats: Formats,
     stop: &StopFlag,
 ) -> Result<Input, StageError> {
-    init();
     if stop.is_set() {
         return Err(StopFlag::stopped("opening the source"));
     }
+    let flag = stop.clone();
+    open_interruptible(path, formats, move || flag.is_set())
+}
+
+/// [`open_input`] for a caller with a stop signal of its own: FFmpeg gives up (`cancelled`) once
+/// `stopped` returns true, and so does every later read of the input.
+pub(crate) fn open_interruptible(
+    path: &Path,
+    formats: Formats,
+    stopped: impl FnMut() -> bool + Send + 'static,
+) -> Result<Input, StageError> {
+    init();
     let shown = path.display();
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == 0 => {
@@ -112,20 +123,16 @@ pub(crate) fn open_input(
         ));
     };
     let url = format!("file:{name}");
-    let flag = stop.clone();
-    let input = ffmpeg::format::input_with_interrupt_and_dictionary(
-        &url,
-        move || flag.is_set(),
-        formats.options(),
-    )
-    .map_err(|err| match err {
-        ffmpeg::Error::Exit => StopFlag::stopped("opening the source"),
-        // The demuxer FFmpeg found is not on the whitelist.
-        ffmpeg::Error::Other { errno } if is_einval(errno) && sniff(path).is_none() => {
-            refused(path, &refused_format(path))
-        }
-        err => open_error(path, err, sniff(path)),
-    })?;
+    let input =
+        ffmpeg::format::input_with_interrupt_and_dictionary(&url, stopped, formats.options())
+            .map_err(|err| match err {
+                ffmpeg::Error::Exit => StopFlag::stopped("opening the source"),
+                // The demuxer FFmpeg found is not on the whitelist.
+                ffmpeg::Error::Other { errno } if is_einval(errno) && sniff(path).is_none() => {
+                    refused(path, &refused_format(path))
+                }
+                err => open_error(path, err, sniff(path)),
+            })?;
     let demuxer = input.format().name().to_owned();
     if formats.accepts(&demuxer) {
         Ok(input)
