@@ -90,8 +90,14 @@ async fn drain_is_not_a_failure(store: Arc<dyn Store>, queue: Arc<dyn JobQueue>)
     ];
     let gauge = Gauge::default();
     let (stop, run) = worker(store.clone(), queue.clone(), &slow, &gauge);
-    assert!(eventually(5 * SEC, || async { gauge.running() == 1 }).await);
-    store.flush().await.unwrap();
+    // Mid-transcription, with metadata's end written.
+    let mid_job = eventually(5 * SEC, || async {
+        store.flush().await.unwrap();
+        let row = store.video(video).await.unwrap().unwrap();
+        row.processing_stage.as_deref() == Some("transcription")
+    })
+    .await;
+    assert!(mid_job && gauge.running() == 1);
     let before = metrics(&*store).await;
     stop.send(()).unwrap(); // what SIGTERM does
     let report = run.await.unwrap();

@@ -93,6 +93,13 @@ pub fn validate_scenes(scenes: &[SceneRecord]) -> Result<()> {
     Ok(())
 }
 
+/// The `Conflict` of a scenes write by an attempt that a newer one has replaced.
+pub fn stale_attempt(video: VideoId, attempt: u32) -> Error {
+    Error::Conflict(format!(
+        "attempt {attempt} of video {video} was replaced by a newer attempt; its scenes are not written"
+    ))
+}
+
 /// The scenes a stage prepared for indexing, left in the job's context.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexedScenes(pub Vec<SceneRecord>);
@@ -105,6 +112,16 @@ pub trait SceneIndex: Send + Sync + fmt::Debug {
     /// duplicates its scenes. `NotFound` for an unknown video, `InvalidInput` for a bad scene
     /// (and then nothing changes).
     async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()>;
+    /// [`SceneIndex::replace_scenes`] for the run of `attempt` (what a pipeline stage calls):
+    /// `Conflict`, and nothing changes, once a newer attempt of the video exists (its row, or the
+    /// queue, records a later attempt), so a worker that lost its lease never overwrites the
+    /// newer attempt's scenes.
+    async fn replace_scenes_of_attempt(
+        &self,
+        video: VideoId,
+        attempt: u32,
+        scenes: &[SceneRecord],
+    ) -> Result<()>;
     /// The scenes of `video`, by index (empty when it has none or is unknown).
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>>;
 }

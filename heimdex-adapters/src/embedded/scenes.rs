@@ -1,8 +1,9 @@
 //! [`SceneIndex`] for the embedded store: the `video_scenes` table, replaced per video in one
-//! transaction.
+//! transaction. A pipeline's write is fenced: an attempt older than the row's or the queue's
+//! latest is refused.
 
 use async_trait::async_trait;
-use heimdex_core::scenes::validate_scenes;
+use heimdex_core::scenes::{stale_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
@@ -13,45 +14,16 @@ use super::EmbeddedStore;
 #[async_trait]
 impl SceneIndex for EmbeddedStore {
     async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
-        validate_scenes(scenes)?;
-        let id = uuid_text(video.0);
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        let known = sqlx::query("SELECT 1 FROM videos WHERE id = ?1")
-            .bind(&id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
-        if known.is_none() {
-            return Err(Error::not_found(format!("video {video}")));
-        }
-        sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        for scene in scenes {
-            let keyframes = serde_json::to_string(&scene.keyframes)
-                .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
-            sqlx::query(
-                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .bind(&id)
-            .bind(i64::from(scene.index))
-            .bind(scene.start_s)
-            .bind(scene.end_s)
-            .bind(&scene.transcript)
-            .bind(keyframes)
-            .bind(scene.quality)
-            .bind(scene.embedding.as_deref().map(embedding_bytes))
-            .bind(scene.image_embedding.as_deref().map(embedding_bytes))
-            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
-        tx.commit().await.map_err(db)
+        self.replace(video, None, scenes).await
+    }
+
+    async fn replace_scenes_of_attempt(
+        &self,
+        video: VideoId,
+        attempt: u32,
+        scenes: &[SceneRecord],
+    ) -> Result<()> {
+        self.replace(video, Some(attempt), scenes).await
     }
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
@@ -102,4 +74,64 @@ fn embedding_from(bytes: &[u8]) -> Result<Vec<f32>> {
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect())
+}
+
+impl EmbeddedStore {
+    /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
+    /// the queue's latest claim.
+    async fn replace(
+        &self,
+        video: VideoId,
+        attempt: Option<u32>,
+        scenes: &[SceneRecord],
+    ) -> Result<()> {
+        validate_scenes(scenes)?;
+        let id = uuid_text(video.0);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let newest: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT max(coalesce(v.processing_attempt, 0), \
+             coalesce((SELECT j.attempt FROM jobs AS j WHERE j.video_id = v.id), 0)) \
+             FROM videos AS v WHERE v.id = ?1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(newest) = newest else {
+            return Err(Error::not_found(format!("video {video}")));
+        };
+        if let (Some(attempt), Some(newest)) = (attempt, newest) {
+            if i64::from(attempt) < newest {
+                return Err(stale_attempt(video, attempt));
+            }
+        }
+        sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for scene in scenes {
+            let keyframes = serde_json::to_string(&scene.keyframes)
+                .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
+            sqlx::query(
+                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
+                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .bind(&id)
+            .bind(i64::from(scene.index))
+            .bind(scene.start_s)
+            .bind(scene.end_s)
+            .bind(&scene.transcript)
+            .bind(keyframes)
+            .bind(scene.quality)
+            .bind(scene.embedding.as_deref().map(embedding_bytes))
+            .bind(scene.image_embedding.as_deref().map(embedding_bytes))
+            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
 }

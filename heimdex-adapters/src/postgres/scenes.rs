@@ -1,8 +1,9 @@
 //! [`SceneIndex`] for the PostgreSQL store: the `video_scenes` table, replaced per video in one
-//! transaction (the video row is locked first, so two concurrent re-runs cannot interleave).
+//! transaction (the video row is locked first, so two concurrent re-runs cannot interleave). A
+//! pipeline's write is fenced: an attempt older than the row's or the queue's latest is refused.
 
 use async_trait::async_trait;
-use heimdex_core::scenes::validate_scenes;
+use heimdex_core::scenes::{stale_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
@@ -12,15 +13,76 @@ use super::PgStore;
 #[async_trait]
 impl SceneIndex for PgStore {
     async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
+        self.replace(video, None, scenes).await
+    }
+
+    async fn replace_scenes_of_attempt(
+        &self,
+        video: VideoId,
+        attempt: u32,
+        scenes: &[SceneRecord],
+    ) -> Result<()> {
+        self.replace(video, Some(attempt), scenes).await
+    }
+
+    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
+        let rows = sqlx::query(
+            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
+             image_embedding, perceptual_hash \
+             FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
+        )
+        .bind(video.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let index: i32 = row.try_get("scene_index").map_err(db)?;
+                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
+                Ok(SceneRecord {
+                    index: u32::try_from(index)
+                        .map_err(|_| corrupt(format!("scene index {index}")))?,
+                    start_s: row.try_get("start_s").map_err(db)?,
+                    end_s: row.try_get("end_s").map_err(db)?,
+                    transcript: row.try_get("transcript").map_err(db)?,
+                    keyframes: row.try_get("keyframes").map_err(db)?,
+                    quality: row.try_get("quality").map_err(db)?,
+                    embedding: row.try_get("embedding").map_err(db)?,
+                    image_embedding: row.try_get("image_embedding").map_err(db)?,
+                    perceptual_hash: hash.map(PerceptualHash::from_i64),
+                })
+            })
+            .collect()
+    }
+}
+
+impl PgStore {
+    /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
+    /// the queue's latest claim.
+    async fn replace(
+        &self,
+        video: VideoId,
+        attempt: Option<u32>,
+        scenes: &[SceneRecord],
+    ) -> Result<()> {
         validate_scenes(scenes)?;
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let known = sqlx::query("SELECT 1 FROM videos WHERE id = $1 FOR UPDATE")
-            .bind(video.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
-        if known.is_none() {
+        let newest: Option<Option<i32>> = sqlx::query_scalar(
+            "SELECT greatest(v.processing_attempt, \
+             (SELECT j.attempt FROM jobs AS j WHERE j.video_id = v.id)) \
+             FROM videos AS v WHERE v.id = $1 FOR UPDATE OF v",
+        )
+        .bind(video.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(newest) = newest else {
             return Err(Error::not_found(format!("video {video}")));
+        };
+        if let (Some(attempt), Some(newest)) = (attempt, newest) {
+            if i64::from(attempt) < i64::from(newest) {
+                return Err(stale_attempt(video, attempt));
+            }
         }
         sqlx::query("DELETE FROM video_scenes WHERE video_id = $1")
             .bind(video.0)
@@ -52,35 +114,5 @@ impl SceneIndex for PgStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)
-    }
-
-    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
-        let rows = sqlx::query(
-            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
-             image_embedding, perceptual_hash \
-             FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
-        )
-        .bind(video.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                let index: i32 = row.try_get("scene_index").map_err(db)?;
-                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
-                Ok(SceneRecord {
-                    index: u32::try_from(index)
-                        .map_err(|_| corrupt(format!("scene index {index}")))?,
-                    start_s: row.try_get("start_s").map_err(db)?,
-                    end_s: row.try_get("end_s").map_err(db)?,
-                    transcript: row.try_get("transcript").map_err(db)?,
-                    keyframes: row.try_get("keyframes").map_err(db)?,
-                    quality: row.try_get("quality").map_err(db)?,
-                    embedding: row.try_get("embedding").map_err(db)?,
-                    image_embedding: row.try_get("image_embedding").map_err(db)?,
-                    perceptual_hash: hash.map(PerceptualHash::from_i64),
-                })
-            })
-            .collect()
     }
 }

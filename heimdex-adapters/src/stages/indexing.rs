@@ -57,7 +57,7 @@ impl Stage for Indexing {
             ));
         };
         self.index
-            .replace_scenes(ctx.job.video, &scenes)
+            .replace_scenes_of_attempt(ctx.job.video, ctx.job.attempt, &scenes)
             .await
             .map_err(|err| {
                 let kind = match err {

@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::record::{NewProfile, NewVideo};
 use crate::scenes::SceneRecord;
-use crate::{PerceptualHash, Store, UserId, VideoId};
+use crate::{PerceptualHash, Store, TimingEvent, UserId, VideoId};
 
 fn scene(index: u32, start_s: f64, end_s: f64, text: &str) -> SceneRecord {
     SceneRecord {
@@ -32,7 +32,8 @@ fn scene(index: u32, start_s: f64, end_s: f64, text: &str) -> SceneRecord {
 /// quality, text and image embeddings, perceptual hash) and come back by index; replacing gives exactly the new set (fewer scenes
 /// remove the rest; nothing is duplicated); another video's scenes are untouched; an unknown
 /// video is `NotFound`; a bad set (end before start, an index twice) is `InvalidInput` and
-/// changes nothing; an empty set clears the video's scenes.
+/// changes nothing; an empty set clears the video's scenes; a pipeline's write for an attempt older
+/// than the video's latest is `Conflict` and changes nothing.
 pub async fn scenes_conformance(store: &dyn Store) {
     let owner = UserId::new_v4();
     let profile = NewProfile {
@@ -98,4 +99,36 @@ pub async fn scenes_conformance(store: &dyn Store) {
 
     store.replace_scenes(a, &[]).await.expect("clear");
     assert!(store.scenes(a).await.unwrap().is_empty());
+    stale_attempts_are_fenced(store, b).await;
+}
+
+/// A pipeline's write for attempt 2 works until attempt 3 has started; then it is `Conflict`
+/// and the scenes stay those of attempt 3.
+async fn stale_attempts_are_fenced(store: &dyn Store, video: VideoId) {
+    let two = vec![scene(0, 0.0, 1.0, "attempt two")];
+    store
+        .replace_scenes_of_attempt(video, 2, &two)
+        .await
+        .expect("the current attempt writes its scenes");
+    store.record(TimingEvent::JobStarted {
+        video,
+        attempt: 3,
+        at: crate::time::now(),
+    });
+    store.flush().await.expect("flush");
+    let three = vec![scene(0, 0.0, 2.0, "attempt three")];
+    store
+        .replace_scenes_of_attempt(video, 3, &three)
+        .await
+        .expect("the newer attempt writes its scenes");
+    let late = store.replace_scenes_of_attempt(video, 2, &two).await;
+    assert!(
+        matches!(late, Err(Error::Conflict(_))),
+        "a replaced attempt's scenes are refused: {late:?}"
+    );
+    assert_eq!(
+        store.scenes(video).await.unwrap(),
+        three,
+        "the newer attempt's scenes stay"
+    );
 }

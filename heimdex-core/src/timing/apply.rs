@@ -183,6 +183,27 @@ pub fn apply_to_video(
     Ok(Applied::Updated)
 }
 
+/// [`apply_to_video`] behind the queue's fence: `newest_claim` is the latest attempt the queue
+/// has handed out for the video (`jobs.attempt`). An event of an older attempt is stale whatever
+/// the row says, so a worker that lost its lease cannot overwrite the newer attempt's status
+/// even before the newer attempt's first event is written. Its stage row is still written by
+/// the stores (keyed by its own attempt), as for any stale event.
+pub fn apply_fenced(
+    video: &mut VideoRecord,
+    event: &TimingEvent,
+    written_at: Timestamp,
+    newest_claim: Option<i32>,
+) -> Result<Applied, Rejected> {
+    let older = event
+        .attempt()
+        .zip(newest_claim)
+        .is_some_and(|(attempt, newest)| i64::from(attempt) < i64::from(newest));
+    if older && event.video() == video.id {
+        return Ok(Applied::Stale);
+    }
+    apply_to_video(video, event, written_at)
+}
+
 /// The `video_stage_timings` row an event writes, keyed by `(video_id, attempt, stage)`:
 /// `StageStarted` gives the row with `finished_at`, `duration_ms` and `outcome` null (a stage in
 /// progress), `StageFinished` the complete row (replacing the started one; a failure's `error` is

@@ -149,3 +149,28 @@ fn a_cancelled_stage_row_says_cancelled_and_a_timed_out_one_failed() {
         Some("failed")
     );
 }
+
+#[test]
+fn the_queue_fence_makes_an_older_attempt_stale_before_the_newer_one_is_written() {
+    // Attempt 2 lost its lease and attempt 3 was claimed, but attempt 3's start is not written.
+    let mut row = running(2);
+    let before = row.clone();
+    let late_end = TimingEvent::JobFinished {
+        video: VIDEO,
+        attempt: 2,
+        at: t(40),
+        elapsed: std::time::Duration::from_secs(30),
+        outcome: JobOutcome::Succeeded,
+    };
+    assert_eq!(
+        apply_fenced(&mut row, &late_end, t(41), Some(3)),
+        Ok(Applied::Stale)
+    );
+    assert_eq!(row, before);
+    // Without a newer claim the same event applies.
+    assert_eq!(
+        apply_fenced(&mut row, &late_end, t(41), Some(2)),
+        Ok(Applied::Updated)
+    );
+    assert_eq!(row.status, VideoStatus::Ready);
+}

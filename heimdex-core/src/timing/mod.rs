@@ -114,6 +114,19 @@ pub enum TimingEvent {
 }
 
 impl TimingEvent {
+    /// The attempt the event belongs to (`None` for `JobQueued`, which belongs to the job).
+    pub fn attempt(&self) -> Option<u32> {
+        match self {
+            TimingEvent::JobQueued { .. } => None,
+            TimingEvent::JobStarted { attempt, .. }
+            | TimingEvent::StageStarted { attempt, .. }
+            | TimingEvent::StageFinished { attempt, .. }
+            | TimingEvent::JobFinished { attempt, .. }
+            | TimingEvent::JobInterrupted { attempt, .. }
+            | TimingEvent::JobBuried { attempt, .. } => Some(*attempt),
+        }
+    }
+
     /// The video the event is about.
     pub fn video(&self) -> VideoId {
         match self {

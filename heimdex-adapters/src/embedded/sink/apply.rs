@@ -7,14 +7,16 @@
 //! the core rejects (absurd duration or attempt, end before start, …), and a stale job event (an
 //! older attempt) leave the row untouched and are counted; they never abort the batch. A stale
 //! *stage* event still writes its attempt's `video_stage_timings` row, as the core prescribes, and
-//! is not counted — the same rules as `heimdex_core::memory::MemoryStore`.
+//! is not counted — the same rules as `heimdex_core::memory::MemoryStore`. An event of an attempt
+//! older than the queue's latest claim of the video (`jobs.attempt`) is stale too
+//! (`apply_fenced`): a worker that lost its lease never overwrites the newer attempt.
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
-use heimdex_core::timing::apply::{apply_to_video, stage_timing_row, Applied};
+use heimdex_core::timing::apply::{apply_fenced, stage_timing_row, Applied};
 use heimdex_core::{TimingEvent, VideoId};
 use sqlx::SqliteConnection;
 use sqlx::SqlitePool;
@@ -30,9 +32,10 @@ pub(super) struct Written {
     pub(super) rejected: u64,
 }
 
-/// A row loaded in this batch, and whether an event changed it.
+/// A row loaded in this batch, the queue's latest attempt for it, and whether an event changed it.
 struct Loaded {
     row: VideoRecord,
+    newest_claim: Option<i32>,
     dirty: bool,
 }
 
@@ -51,7 +54,11 @@ pub(super) async fn write(
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(first) => {
                 let loaded = load(&mut tx, video).await?;
-                first.insert(loaded.map(|row| Loaded { row, dirty: false }))
+                first.insert(loaded.map(|(row, newest_claim)| Loaded {
+                    row,
+                    newest_claim,
+                    dirty: false,
+                }))
             }
         };
         let Some(loaded) = entry else {
@@ -60,7 +67,7 @@ pub(super) async fn write(
             continue;
         };
         // On `Err` and `Stale` the core leaves the row exactly as it was.
-        let applied = match apply_to_video(&mut loaded.row, event, written_at) {
+        let applied = match apply_fenced(&mut loaded.row, event, written_at, loaded.newest_claim) {
             Ok(applied) => applied,
             Err(reason) => {
                 tracing::warn!(%video, %reason, "timing event rejected");
@@ -86,19 +93,29 @@ pub(super) async fn write(
     Ok(out)
 }
 
-/// The row, `None` when the video does not exist. A row that does not decode (written by hand
-/// with bad values) is treated as absent, so the sink leaves it alone.
+/// The row and the queue's latest attempt for it (`jobs.attempt`), `None` when the video does not
+/// exist. A row that does not decode (written by hand with bad values) is treated as absent, so
+/// the sink leaves it alone.
 async fn load(
     conn: &mut SqliteConnection,
     video: VideoId,
-) -> Result<Option<VideoRecord>, sqlx::Error> {
-    let sql = format!("SELECT {VIDEO_COLUMNS} FROM videos WHERE id = ?1");
+) -> Result<Option<(VideoRecord, Option<i32>)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {VIDEO_COLUMNS}, \
+         (SELECT j.attempt FROM jobs AS j WHERE j.video_id = videos.id) AS newest_claim \
+         FROM videos WHERE id = ?1"
+    );
     let found = sqlx::query(&sql)
         .bind(uuid_text(video.0))
         .fetch_optional(conn)
         .await?;
+    let newest_claim = match &found {
+        Some(row) => sqlx::Row::try_get::<Option<i64>, _>(row, "newest_claim")?
+            .and_then(|a| i32::try_from(a).ok()),
+        None => None,
+    };
     match found.as_ref().map(rows::video).transpose() {
-        Ok(row) => Ok(row),
+        Ok(row) => Ok(row.map(|row| (row, newest_claim))),
         Err(err) => {
             tracing::warn!(%video, error = %err, "video row does not decode; timing left out");
             Ok(None)

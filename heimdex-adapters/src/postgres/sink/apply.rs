@@ -12,14 +12,16 @@
 //! …) or a job event of an older attempt leaves the row untouched and is counted (as the in-memory
 //! store counts them); it never aborts the batch. A stage event of an older attempt still writes
 //! that attempt's stage row. The core's function refuses before it writes, so a refused event
-//! never leaves half a change. The row lock means a
+//! never leaves half a change. An event of an attempt older than the queue's latest claim of the
+//! video (`jobs.attempt`) is stale too (`apply_fenced`): a worker that lost its lease never
+//! overwrites the newer attempt. The row lock means a
 //! concurrent writer (the queue, the catalog) is never overwritten with stale values.
 
 use std::collections::{BTreeMap, HashMap};
 
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
-use heimdex_core::timing::apply::{apply_to_video, stage_timing_row, Applied};
+use heimdex_core::timing::apply::{apply_fenced, stage_timing_row, Applied};
 use heimdex_core::{TimingEvent, VideoId};
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
@@ -37,9 +39,10 @@ pub(super) struct Written {
     pub(super) stale: u64,
 }
 
-/// A row loaded in this batch, and whether an event changed it.
+/// A row loaded in this batch, the queue's latest attempt for it, and whether an event changed it.
 struct Loaded {
     row: VideoRecord,
+    newest_claim: Option<i32>,
     dirty: bool,
 }
 
@@ -59,7 +62,7 @@ pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Writt
             out.unknown_video += 1;
             continue;
         };
-        let applied = match apply_to_video(&mut slot.row, event, now) {
+        let applied = match apply_fenced(&mut slot.row, event, now, slot.newest_claim) {
             Ok(applied) => applied,
             Err(reason) => {
                 tracing::warn!(%video, %reason, "timing event rejected");
@@ -100,8 +103,9 @@ async fn load(
     out: &mut Written,
 ) -> Result<(HashMap<VideoId, Loaded>, Option<Timestamp>), sqlx::Error> {
     let sql = format!(
-        "SELECT {VIDEO_COLUMNS}, now() AS written_at FROM videos \
-         WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+        "SELECT {VIDEO_COLUMNS}, now() AS written_at, \
+         (SELECT j.attempt FROM jobs AS j WHERE j.video_id = videos.id) AS newest_claim \
+         FROM videos WHERE id = ANY($1) ORDER BY id FOR UPDATE OF videos"
     );
     let found = sqlx::query(&sql).bind(ids).fetch_all(conn).await?;
     let mut now = None;
@@ -110,10 +114,12 @@ async fn load(
         now = Some(row.try_get::<Timestamp, _>("written_at")?);
         match rows::video(row) {
             Ok(record) => {
+                let newest_claim = row.try_get("newest_claim")?;
                 loaded.insert(
                     record.id,
                     Loaded {
                         row: record,
+                        newest_claim,
                         dirty: false,
                     },
                 );

@@ -5,20 +5,21 @@ use async_trait::async_trait;
 use super::MemoryStore;
 use crate::error::{Error, Result};
 use crate::ids::VideoId;
-use crate::scenes::{validate_scenes, SceneIndex, SceneRecord};
+use crate::scenes::{stale_attempt, validate_scenes, SceneIndex, SceneRecord};
 
 #[async_trait]
 impl SceneIndex for MemoryStore {
     async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
-        validate_scenes(scenes)?;
-        let mut tables = self.tables();
-        if tables.video(video).is_none() {
-            return Err(Error::not_found(format!("video {video}")));
-        }
-        let mut sorted = scenes.to_vec();
-        sorted.sort_by_key(|s| s.index);
-        tables.scenes.insert(video, sorted);
-        Ok(())
+        self.replace(video, None, scenes)
+    }
+
+    async fn replace_scenes_of_attempt(
+        &self,
+        video: VideoId,
+        attempt: u32,
+        scenes: &[SceneRecord],
+    ) -> Result<()> {
+        self.replace(video, Some(attempt), scenes)
     }
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
@@ -28,5 +29,25 @@ impl SceneIndex for MemoryStore {
             .get(&video)
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+impl MemoryStore {
+    /// Replaces the scenes, refused for an `attempt` older than the row's.
+    fn replace(&self, video: VideoId, attempt: Option<u32>, scenes: &[SceneRecord]) -> Result<()> {
+        validate_scenes(scenes)?;
+        let mut tables = self.tables();
+        let Some(row) = tables.video(video) else {
+            return Err(Error::not_found(format!("video {video}")));
+        };
+        if let (Some(attempt), Some(newest)) = (attempt, row.processing_attempt) {
+            if i64::from(attempt) < i64::from(newest) {
+                return Err(stale_attempt(video, attempt));
+            }
+        }
+        let mut sorted = scenes.to_vec();
+        sorted.sort_by_key(|s| s.index);
+        tables.scenes.insert(video, sorted);
+        Ok(())
     }
 }
