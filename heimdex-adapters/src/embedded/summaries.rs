@@ -91,6 +91,16 @@ fn summaries(one_user: bool) -> String {
     )
 }
 
+/// One page (`?2` rows after `?3`) of [`summaries`] sorted by `sort`: the key is one of four
+/// fixed column names, never input.
+fn users_sql(sort: UserSort) -> String {
+    format!(
+        "{} ORDER BY {} DESC NULLS LAST, p.user_id LIMIT ?2 OFFSET ?3",
+        summaries(false),
+        sort.as_str()
+    )
+}
+
 fn summary(row: &SqliteRow) -> Result<UserSummary> {
     Ok(UserSummary {
         user_id: id(row, "user_id")?,
@@ -113,13 +123,7 @@ pub(crate) async fn users(
     sort: UserSort,
     now: Timestamp,
 ) -> Result<UsersPage> {
-    // The key is one of four fixed column names, never input.
-    let sql = format!(
-        "{} ORDER BY {} DESC NULLS LAST, p.user_id LIMIT ?2 OFFSET ?3",
-        summaries(false),
-        sort.as_str()
-    );
-    let found = sqlx::query(&sql)
+    let found = sqlx::query(&users_sql(sort))
         .bind(micros(window.start(now)))
         .bind(i64::from(page.page_size()))
         .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
@@ -198,4 +202,40 @@ fn recent_search(row: &SqliteRow) -> Result<RecentSearch> {
         results_count: get(row, "results_count")?,
         video_id: opt_id(row, "video_id")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embedded::EmbeddedStore;
+
+    /// The plan's steps, e.g. `SCAN videos USING COVERING INDEX …`.
+    async fn plan(store: &EmbeddedStore, sql: &str) -> Vec<String> {
+        let rows = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .bind(0_i64)
+            .bind("00000000-0000-0000-0000-000000000000")
+            .bind(0_i64)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        rows.iter().map(|r| get(r, "detail").unwrap()).collect()
+    }
+
+    #[tokio::test]
+    async fn per_user_aggregates_read_covering_indexes_not_table_rows() {
+        let store = EmbeddedStore::in_memory().await.unwrap();
+        for sql in [users_sql(UserSort::HoursReady), summaries(true)] {
+            let steps = plan(&store, &sql).await;
+            for index in [
+                "videos_owner_activity_idx",
+                "search_queries_user_activity_idx",
+            ] {
+                let covering = format!("USING COVERING INDEX {index}");
+                assert!(
+                    steps.iter().any(|s| s.contains(&covering)),
+                    "{index}: {steps:#?}"
+                );
+            }
+        }
+    }
 }
