@@ -47,10 +47,15 @@ window.HX = window.HX || {};
   /** An RFC 3339 time as "YYYY-MM-DD HH:MM UTC". */
   HX.time = (v) => (v ? String(v).replace("T", " ").slice(0, 16) + " UTC" : DASH);
 
-  /** One CSV field, quoted when it holds a comma, quote or line break. */
+  /**
+   * One CSV field, quoted when it holds a comma, quote or line break. Text that a spreadsheet would
+   * run as a formula (starting with =, +, -, @, tab or CR: a user name, a search query) gets a
+   * leading ' (OWASP's CSV injection advice); numbers stay numbers, negative ones included.
+   */
   const field = (v) => {
     if (v === null || v === undefined) return "";
-    const s = String(v);
+    let s = String(v);
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   };
 
