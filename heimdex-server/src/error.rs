@@ -215,6 +215,20 @@ mod tests {
         assert_eq!((status.as_u16(), body.detail.as_str()), (404, "Not Found"));
     }
 
+    #[tokio::test]
+    async fn a_header_a_filter_cannot_read_is_400_not_500() {
+        let rejection = warp::test::request()
+            .header("x-count", "not a number")
+            .filter(&warp::header::<u32>("x-count"))
+            .await
+            .unwrap_err();
+        let (status, body, _) = render(rejection).await;
+        assert_eq!(
+            (status.as_u16(), body.detail.as_str()),
+            (400, "Invalid header")
+        );
+    }
+
     #[test]
     fn internal_message_never_contains_the_cause() {
         let cause = heimdex_core::Error::Backend {
