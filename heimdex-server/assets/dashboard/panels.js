@@ -109,6 +109,7 @@ window.HX = window.HX || {};
     { key: "stage", label: "Stage", testid: "stage-name" },
     { key: "runs", label: "Runs", format: HX.int, testid: "stage-runs" },
     { key: "failures", label: "Failed", format: HX.int, testid: "stage-failures" },
+    { key: "cancelled", label: "Cancelled", format: HX.int, testid: "stage-cancelled" },
     { key: "avg_ms", label: "Average", format: HX.ms, testid: "stage-avg" },
     { key: "p50_ms", label: "p50", format: HX.ms, testid: "stage-p50" },
     { key: "p95_ms", label: "p95", format: HX.ms, testid: "stage-p95" },
