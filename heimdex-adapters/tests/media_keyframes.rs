@@ -65,7 +65,7 @@ async fn scenes_of_1_3_and_10_seconds_get_1_1_and_3_keyframes_at_evenly_spaced_t
         .map(|s| s.frames.iter().map(|k| k.target_s).collect())
         .collect();
     assert_eq!(targets, vec![vec![0.5], vec![2.5], vec![6.5, 9.0, 11.5]]);
-    let dir = frames.config().dir_for(video);
+    let dir = frames.config().dir_for(video, 1);
     for scene in &found {
         for (k, frame) in scene.frames.iter().enumerate() {
             let expected = first_frame_at_or_after(frame.target_s);
@@ -162,7 +162,7 @@ async fn the_stage_keeps_earlier_scene_fields_and_puts_the_best_keyframe_first()
     assert_eq!(scenes.len(), 1, "IndexedScenes win over Scenes");
     let scene = &scenes[0];
     assert_eq!(scene.transcript, "hello there", "earlier fields are kept");
-    let dir = frames.config().dir_for(video);
+    let dir = frames.config().dir_for(video, 1);
     let expected = [
         dir.join("scene_0_frame_1.jpg"),
         dir.join("scene_0_frame_0.jpg"),
@@ -184,7 +184,7 @@ async fn processing_a_video_again_replaces_its_keyframes_instead_of_adding_more(
     let (pattern, _) = clips.hard_cuts("pattern.mp4", &[("testsrc", 4.0)]);
     let frames = extractor(&clips);
     let video = VideoId::new_v4();
-    let dir = frames.config().dir_for(video);
+    let dir = frames.config().dir_for(video, 1);
 
     let first = scene_frames(&frames, video, &gray, &[(0.0, 6.0)])
         .await

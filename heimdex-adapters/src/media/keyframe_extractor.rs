@@ -13,7 +13,9 @@ use serde::Serialize;
 use super::blocking::{run_blocking, StopFlag};
 use super::grab::FrameGrabber;
 use super::jpeg::{JpegEncoder, JPEG_PIXEL};
-use super::keyframes::{is_keyframe_file, keyframe_name, keyframe_times, KeyframeConfig};
+use super::keyframes::{
+    is_keyframe_file, keyframe_name, keyframe_times, remove_older_attempts, KeyframeConfig,
+};
 use super::metadata::source_path;
 use super::quality::FrameQuality;
 use super::rotation::{rotate_planes, shown_size};
@@ -70,6 +72,10 @@ impl SceneKeyframes {
 /// scored by [`FrameQuality`]. The video is opened once; targets a short way ahead are reached by
 /// decoding on, others by seeking to the keyframe before them.
 ///
+/// Each attempt writes into its own folder ([`KeyframeConfig::dir_for`]) and then removes the
+/// video's older attempts' folders, so a worker that lost its lease never touches the keyframes
+/// of the attempt that replaced it.
+///
 /// Failures: `input` when the source is missing, not media or yields no frame near a target;
 /// `io` when the system refuses to read it or the JPEG files cannot be written; `cancelled`
 /// when the stage is dropped.
@@ -94,28 +100,42 @@ impl KeyframeExtractor {
         &self.config
     }
 
-    /// Takes the keyframes of `scenes` from the video at `source` into
-    /// [`KeyframeConfig::dir_for`] `video`, replacing the keyframe files already there
-    /// (blocking: call it from a blocking thread). One entry per scene, in order.
+    /// [`extract_attempt`](Self::extract_attempt) as attempt 1, a job's first.
     pub fn extract(
         &self,
         source: &Path,
         video: VideoId,
         scenes: &[SceneRecord],
     ) -> Result<Vec<SceneKeyframes>, StageError> {
-        self.extract_until(source, video, scenes, &StopFlag::default())
+        self.extract_attempt(source, video, 1, scenes)
+    }
+
+    /// Takes the keyframes of `scenes` from the video at `source` into
+    /// [`KeyframeConfig::dir_for`] `(video, attempt)`, replacing the keyframe files already
+    /// there, then removes the video's older attempts' folders (blocking: call it from a
+    /// blocking thread). One entry per scene, in order.
+    pub fn extract_attempt(
+        &self,
+        source: &Path,
+        video: VideoId,
+        attempt: u32,
+        scenes: &[SceneRecord],
+    ) -> Result<Vec<SceneKeyframes>, StageError> {
+        self.extract_until(source, video, attempt, scenes, &StopFlag::default())
     }
 
     /// Fills `scenes`' `keyframes` (best first) and `quality` (the best frame's score) from the
-    /// job's source (`downloading`'s file, else the job's source path), on the blocking pool.
+    /// job's source (`downloading`'s file, else the job's source path), on the blocking pool,
+    /// writing into the folder of the job's attempt.
     pub async fn fill(
         &self,
         ctx: &JobContext,
         mut scenes: Vec<SceneRecord>,
     ) -> Result<Vec<SceneRecord>, StageError> {
-        let (source, video, this) = (source_path(ctx), ctx.job.video, self.clone());
+        let (video, attempt) = (ctx.job.video, ctx.job.attempt);
+        let (source, this) = (source_path(ctx), self.clone());
         run_blocking("scene_processing", move |stop| {
-            let found = this.extract_until(&source, video, &scenes, stop)?;
+            let found = this.extract_until(&source, video, attempt, &scenes, stop)?;
             for (scene, frames) in scenes.iter_mut().zip(&found) {
                 frames.apply_to(scene);
             }
@@ -128,6 +148,7 @@ impl KeyframeExtractor {
         &self,
         source: &Path,
         video: VideoId,
+        attempt: u32,
         scenes: &[SceneRecord],
         stop: &StopFlag,
     ) -> Result<Vec<SceneKeyframes>, StageError> {
@@ -135,7 +156,7 @@ impl KeyframeExtractor {
             err.message = format!("cannot take keyframes: {}", err.message);
             err
         })?;
-        let dir = self.config.dir_for(video);
+        let dir = self.config.dir_for(video, attempt);
         let mut folders = std::fs::DirBuilder::new();
         #[cfg(unix)] // owner-only, like the embedded store's folder
         std::os::unix::fs::DirBuilderExt::mode(&mut folders, 0o700);
@@ -168,6 +189,7 @@ impl KeyframeExtractor {
             });
         }
         remove_stale(&dir, &written)?;
+        remove_older_attempts(&self.config.video_dir(video), attempt);
         Ok(out)
     }
 }

@@ -11,9 +11,13 @@ pub const KEYFRAMES_DIR_ENV: &str = "HEIMDEX_KEYFRAMES_DIR";
 /// directory, beside the embedded store's default file).
 pub const DEFAULT_KEYFRAMES_DIR: &str = ".heimdex/keyframes";
 
-/// Where and how keyframes are written. Each video's go to `root/<video id>/` as
-/// `scene_{i}_frame_{k}.jpg` (`i` the scene's index, `k` counting its frames from 0 in time
-/// order); processing a video again replaces its folder's keyframes.
+/// Where and how keyframes are written. Each attempt at a video writes into its own folder,
+/// `root/<video id>/attempt-<n>/`, as `scene_{i}_frame_{k}.jpg` (`i` the scene's index, `k`
+/// counting its frames from 0 in time order). Running the same attempt again replaces its
+/// folder's keyframes; once an attempt has written its keyframes it removes the folders of the
+/// video's older attempts (and the keyframe files earlier versions wrote straight into
+/// `root/<video id>/`), never a newer attempt's, so a worker that lost its lease cannot touch
+/// the files the newer attempt's scenes name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KeyframeConfig {
@@ -53,11 +57,65 @@ impl KeyframeConfig {
         }
     }
 
-    /// The folder of `video`'s keyframes: `root/<video id>`, made absolute against the working
-    /// directory so the paths stored with the scenes mean the same file from anywhere.
-    pub fn dir_for(&self, video: VideoId) -> PathBuf {
+    /// The folder of all `video`'s keyframes: `root/<video id>`, made absolute against the
+    /// working directory so the paths stored with the scenes mean the same file from anywhere.
+    pub fn video_dir(&self, video: VideoId) -> PathBuf {
         let dir = self.root.join(video.to_string());
         std::path::absolute(&dir).unwrap_or(dir)
+    }
+
+    /// The folder of the keyframes of attempt `attempt` at `video`:
+    /// [`video_dir`](Self::video_dir)`/attempt-<attempt>`.
+    pub fn dir_for(&self, video: VideoId, attempt: u32) -> PathBuf {
+        self.video_dir(video).join(attempt_folder(attempt))
+    }
+}
+
+/// The name of attempt `attempt`'s keyframe folder: `attempt-<attempt>`.
+pub(crate) fn attempt_folder(attempt: u32) -> String {
+    format!("attempt-{attempt}")
+}
+
+/// The attempt whose keyframe folder is named `name`, when it is one ([`attempt_folder`]).
+pub(crate) fn attempt_of_folder(name: &Path) -> Option<u32> {
+    let digits = name.to_str()?.strip_prefix("attempt-")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Removes from `video_dir` what came before attempt `attempt`: the folders of older attempts
+/// and the keyframe files of the flat layout. Newer attempts' folders and other files stay.
+/// Best effort: what cannot be removed (a stale worker still writing there) is logged and left
+/// for a later attempt, since the newer attempt's own keyframes are already complete.
+pub(crate) fn remove_older_attempts(video_dir: &Path, attempt: u32) {
+    let Ok(entries) = std::fs::read_dir(video_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let (name, path) = (entry.file_name(), entry.path());
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let removed = if kind.is_dir() {
+            match attempt_of_folder(Path::new(&name)) {
+                Some(older) if older < attempt => std::fs::remove_dir_all(&path),
+                _ => continue,
+            }
+        } else if kind.is_file() && is_keyframe_file(Path::new(&name)) {
+            std::fs::remove_file(&path)
+        } else {
+            continue;
+        };
+        match removed {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => tracing::warn!(
+                path = %path.display(),
+                error = %err,
+                "keyframes: cannot remove an older attempt's keyframes"
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -158,14 +216,59 @@ mod tests {
     }
 
     #[test]
-    fn each_video_gets_its_own_absolute_folder_under_the_root() {
+    fn each_attempt_gets_its_own_absolute_folder_under_the_video_folder() {
         let video = VideoId::new_v4();
-        let dir = KeyframeConfig::with_root("frames").dir_for(video);
+        let config = KeyframeConfig::with_root("frames");
+        let dir = config.dir_for(video, 7);
         assert!(dir.is_absolute(), "{}", dir.display());
-        assert!(dir.ends_with(Path::new("frames").join(video.to_string())));
+        let video_dir = Path::new("frames").join(video.to_string());
+        assert!(
+            dir.ends_with(video_dir.join("attempt-7")),
+            "{}",
+            dir.display()
+        );
+        assert_eq!(dir.parent(), Some(config.video_dir(video).as_path()));
+        assert_eq!(attempt_of_folder(Path::new("attempt-7")), Some(7));
+        for no in [
+            "attempt-",
+            "attempt-x",
+            "attempt--1",
+            "attempt-+1",
+            "scene_0_frame_0.jpg",
+        ] {
+            assert_eq!(attempt_of_folder(Path::new(no)), None, "{no}");
+        }
         assert_eq!(
             KeyframeConfig::default().root,
             Path::new(DEFAULT_KEYFRAMES_DIR)
         );
+    }
+
+    #[test]
+    fn only_older_attempts_and_flat_keyframes_are_removed() {
+        let dir = std::env::temp_dir().join(format!("heimdex-kf-older-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for attempt in [1, 2, 3, 4] {
+            let folder = dir.join(attempt_folder(attempt));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join(keyframe_name(0, 0)), b"jpeg").unwrap();
+        }
+        std::fs::create_dir_all(dir.join("other")).unwrap();
+        for name in [
+            "scene_0_frame_0.jpg",
+            "scene_1_frame_2.jpg.part",
+            "notes.txt",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        remove_older_attempts(&dir, 3);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["attempt-3", "attempt-4", "notes.txt", "other"]);
+        assert!(dir.join("attempt-4").join(keyframe_name(0, 0)).is_file());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

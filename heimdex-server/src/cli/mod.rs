@@ -55,7 +55,8 @@ Environment:
                                HEIMDEX_WHISPER_THREADS)
   HEIMDEX_CORES_DIR            core locks the Heimdex processes of a host share, for processes
                                with different temporary folders [default: $TMPDIR/heimdex-cores]
-  HEIMDEX_KEYFRAMES_DIR        scene keyframe JPEGs, a folder per video [default: .heimdex/keyframes]
+  HEIMDEX_KEYFRAMES_DIR        scene keyframe JPEGs, a folder per video and attempt
+                               [default: .heimdex/keyframes]
   HEIMDEX_CLIP_MODEL           folder of a CLIP-style model (config.json, model.safetensors) for
                                scene image embeddings [default: none, no image embeddings]
   HEIMDEX_OWNER_ID             enqueue: owner of the new videos [default: a local user]
