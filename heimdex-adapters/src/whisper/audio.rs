@@ -13,6 +13,7 @@ use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::Stop;
 use super::pick::{best, Candidate};
+use crate::media::open::{open_interruptible, Formats};
 
 /// Whisper's sample rate.
 pub(crate) const RATE: u32 = 16_000;
@@ -31,18 +32,22 @@ pub(crate) struct Audio {
     pub start_s: f64,
 }
 
-/// Opens `path`, picks its best audio stream and decodes it. `Ok(None)` when the source has no
-/// audio stream.
+/// Opens `path` as the media stages do (a local file in a video container only, so a playlist
+/// or concat list is refused unread; FFmpeg gives up once `stop` is set), picks its best audio
+/// stream and decodes it. `Ok(None)` when the source has no audio stream.
 pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageError> {
-    init();
-    let shown = path.display();
-    let mut input = ffmpeg::format::input(path).map_err(|err| {
-        StageError::new(
-            FailureKind::Input,
-            format!("cannot open {shown} to read its audio: {err}"),
-        )
-        .with_source(err)
-    })?;
+    if stop.is_set() {
+        return Err(Stop::stopped());
+    }
+    let flag = stop.clone();
+    let mut input =
+        open_interruptible(path, Formats::Video, move || flag.is_set()).map_err(|mut err| {
+            if err.kind == FailureKind::Cancelled {
+                return Stop::stopped();
+            }
+            err.message = format!("cannot read the audio: {}", err.message);
+            err
+        })?;
     let Some(stream) = best(&candidates(&input)) else {
         return Ok(None);
     };
@@ -61,15 +66,6 @@ pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageErr
 /// A timestamp in seconds, when there is one.
 fn seconds(ts: i64, time_base: ffmpeg::Rational) -> Option<f64> {
     (ts != crate::media::probe::NO_PTS).then(|| ts as f64 * f64::from(time_base))
-}
-
-/// Registers FFmpeg once and keeps its own logging quiet (errors come back as messages).
-fn init() {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| {
-        let _ = ffmpeg::init();
-        ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
-    });
 }
 
 fn candidates(input: &Input) -> Vec<Candidate> {
@@ -143,6 +139,8 @@ fn decode_stream(
                 return Ok((out.finish(path)?, first_s.or(stream_start_s)));
             }
             Err(ffmpeg::Error::InvalidData) => continue,
+            // FFmpeg's interrupt callback saw `stop`.
+            Err(ffmpeg::Error::Exit) => return Err(Stop::stopped()),
             Err(err) => {
                 return Err(StageError::new(
                     FailureKind::Input,
