@@ -118,3 +118,21 @@ fn a_missing_model_is_a_model_failure_naming_the_setup_script() {
         stage.message
     );
 }
+
+#[test]
+fn a_stopped_run_embeds_no_further_batch_and_an_unstopped_one_embeds_all() {
+    use std::sync::atomic::AtomicBool;
+    let embedder = embedder()
+        .expect("the MiniLM model (scripts/setup-embeddings)")
+        .with_batch_size(1);
+    let texts: Vec<String> = ["one", "two", "three"].map(String::from).to_vec();
+    let stopped = embedder.embed_blocking_until(&texts, &AtomicBool::new(true));
+    assert!(
+        matches!(&stopped, Err(EmbedError::Task(m)) if m.contains("cancelled")),
+        "{stopped:?}"
+    );
+    let all = embedder
+        .embed_blocking_until(&texts, &AtomicBool::new(false))
+        .unwrap();
+    assert_eq!(all.len(), 3);
+}

@@ -23,6 +23,7 @@ fn heimdex(db: &PathBuf) -> Command {
         "DATABASE_URL",
         "HEIMDEX_ALLOW_WEAK_JWT_SECRET",
         "HEIMDEX_SHUTDOWN_GRACE",
+        "HEIMDEX_LEASE",
     ] {
         cmd.env_remove(var);
     }
@@ -114,6 +115,23 @@ fn a_grace_period_too_long_for_the_clock_is_refused_before_the_worker_starts() {
         }
         let stderr = start(cmd, "worker starting")
             .expect("the worker started with a grace period past the clock");
+        assert!(stderr.contains("too long: at most 1d"), "{stderr}");
+    }
+    std::fs::remove_dir_all(db.parent().unwrap()).ok();
+}
+
+#[test]
+fn a_lease_longer_than_a_day_is_refused_before_the_worker_starts() {
+    let db = temp_db();
+    // On PostgreSQL such a lease overflowed the claim's interval: every claim failed, forever.
+    for (flag, env) in [(Some("--lease=213503982334601d"), None), (None, Some("2d"))] {
+        let mut cmd = heimdex(&db);
+        cmd.args(["worker", "--pipeline", "basic"]);
+        cmd.args(flag);
+        if let Some(value) = env {
+            cmd.env("HEIMDEX_LEASE", value);
+        }
+        let stderr = start(cmd, "worker starting").expect("the worker started with a huge lease");
         assert!(stderr.contains("too long: at most 1d"), "{stderr}");
     }
     std::fs::remove_dir_all(db.parent().unwrap()).ok();

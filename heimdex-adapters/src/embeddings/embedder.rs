@@ -1,6 +1,7 @@
 //! [`TextEmbedder`]: all-MiniLM-L6-v2 through candle's BERT.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use candle_core::{Device, Tensor};
@@ -113,11 +114,14 @@ impl TextEmbedder {
     }
 
     /// Embeds `texts` on Tokio's blocking pool: one [`EMBEDDING_DIM`] unit vector per text, in
-    /// order. A text's vector does not depend on the other texts in the call.
+    /// order. A text's vector does not depend on the other texts in the call. When the returned
+    /// future is dropped (the job was cancelled), the model stops before its next batch.
     pub async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
         let this = self.clone();
         let texts = texts.to_vec();
-        tokio::task::spawn_blocking(move || this.embed_blocking(&texts))
+        let stop = Arc::new(AtomicBool::new(false));
+        let _stop_on_drop = StopOnDrop(Arc::clone(&stop));
+        tokio::task::spawn_blocking(move || this.embed_blocking_until(&texts, &stop))
             .await
             .map_err(|e| EmbedError::Task(e.to_string()))?
     }
@@ -125,6 +129,16 @@ impl TextEmbedder {
     /// [`TextEmbedder::embed`] on the calling thread (blocking: call it off the async runtime).
     /// Texts are run in batches of similar token length, as sentence-transformers does.
     pub fn embed_blocking(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        self.embed_blocking_until(texts, &AtomicBool::new(false))
+    }
+
+    /// [`TextEmbedder::embed_blocking`] that stops before its next batch once `stop` is set,
+    /// with [`EmbedError::Task`].
+    pub fn embed_blocking_until(
+        &self,
+        texts: &[String],
+        stop: &AtomicBool,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let encodings = self
             .inner
@@ -136,6 +150,9 @@ impl TextEmbedder {
         order.sort_by_key(|&i| std::cmp::Reverse(encodings[i].get_ids().len()));
         let mut out = vec![Vec::new(); encodings.len()];
         for chunk in order.chunks(self.batch_size) {
+            if stop.load(Ordering::Relaxed) {
+                return Err(EmbedError::Task("stopped: the job was cancelled".into()));
+            }
             let batch: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
             for (&i, vector) in chunk.iter().zip(self.run_batch(&batch)?) {
                 out[i] = vector;
@@ -199,5 +216,14 @@ pub(super) fn device() -> Device {
     #[cfg(not(feature = "cuda"))]
     {
         Device::Cpu
+    }
+}
+
+/// Sets the flag when dropped: the awaiting future is gone, so the blocking work may stop.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }

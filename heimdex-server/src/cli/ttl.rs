@@ -42,6 +42,19 @@ pub fn parse_grace(s: &str) -> Result<Duration, String> {
     Ok(grace)
 }
 
+/// [`parse_timer`], refusing more than a day: for `--lease`/`HEIMDEX_LEASE`. A longer lease keeps
+/// a dead worker's jobs from everyone for longer than any job should wait, and past the stores'
+/// interval range every claim would fail.
+pub fn parse_lease(s: &str) -> Result<Duration, String> {
+    let lease = parse_timer(s)?;
+    if lease > MAX_GRACE {
+        return Err(format!(
+            "lease {s:?} is too long: at most 1d (a dead worker's jobs wait that long)"
+        ));
+    }
+    Ok(lease)
+}
+
 /// Like [`parse_duration`], and also milliseconds (`250ms`), for timers shorter than a second.
 pub fn parse_timer(s: &str) -> Result<Duration, String> {
     match s.strip_suffix("ms") {

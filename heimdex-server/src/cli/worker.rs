@@ -20,8 +20,9 @@ pub struct WorkerArgs {
     /// Longest a job may run; then the running stage fails as timed_out.
     #[arg(long, env = "HEIMDEX_JOB_TIME_LIMIT", default_value = "1h", value_parser = parse_timer)]
     pub time_limit: Duration,
-    /// Lease on each claimed job, renewed every third of it; a dead worker's jobs return after it.
-    #[arg(long, env = "HEIMDEX_LEASE", default_value = "60s", value_parser = parse_timer)]
+    /// Lease on each claimed job, renewed every third of it; a dead worker's jobs return after it
+    /// (at most 1d).
+    #[arg(long, env = "HEIMDEX_LEASE", default_value = "60s", value_parser = super::ttl::parse_lease)]
     pub lease: Duration,
     /// On SIGTERM, how long running jobs may go on before they are cancelled and released (at
     /// most 1d).
