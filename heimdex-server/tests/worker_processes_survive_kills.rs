@@ -98,16 +98,19 @@ impl Db {
     async fn stages(&self) -> Vec<StageRow> {
         all!(self, StageRow, PG_STAGES, LITE_STAGES)
     }
-    /// (READY videos, done jobs); panics on a dead job.
+    /// (READY videos, done jobs); panics on a dead job and on a FAILED video: neither a kill nor
+    /// SIGTERM's drain is a failure, at any moment.
     async fn progress(&self) -> (usize, usize) {
         let jobs = self.jobs().await;
         let dead: Vec<_> = jobs.iter().filter(|j| j.state == "dead").collect();
         assert!(dead.is_empty(), "jobs went dead: {dead:?}");
-        let ready = self
-            .videos()
-            .await
-            .into_iter()
-            .filter(|v| v.status == "READY");
+        let videos = self.videos().await;
+        let failed: Vec<_> = videos.iter().filter(|v| v.status == "FAILED").collect();
+        assert!(
+            failed.is_empty(),
+            "videos FAILED during the drill: {failed:?}"
+        );
+        let ready = videos.into_iter().filter(|v| v.status == "READY");
         (
             ready.count(),
             jobs.iter().filter(|j| j.state == "done").count(),
