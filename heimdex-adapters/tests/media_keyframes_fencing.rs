@@ -72,6 +72,12 @@ async fn a_stale_attempt_leaves_the_newer_attempts_keyframes_untouched() {
     }
     let written = contents(&dir2);
     assert_eq!(written.len(), 3, "{:?}", written.keys());
+    // The folders Heimdex creates for keyframes are the owner's only.
+    use std::os::unix::fs::PermissionsExt;
+    for folder in [&clips.dir.join("keyframes"), &video_dir, &dir2] {
+        let mode = std::fs::metadata(folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", folder.display());
+    }
 
     // Attempt 1, the stale worker, finishes later with other pictures and scenes.
     let stale = run_attempt(&frames, video, 1, &pattern, &[(0.0, 4.0)]).await;
