@@ -1,6 +1,7 @@
-//! The core's conformance suites against PostgreSQL: the golden data (contract §6) through the
-//! metric functions, the timing sink, and random data sets (10,000 videos over 400 days, with
-//! nulls, failures and zero durations) answered exactly as the in-memory store answers them.
+//! The core's conformance suites against PostgreSQL: the golden data (docs/spec.md#golden-data)
+//! through the metric functions, the timing sink, and random data sets (10,000 videos over 400
+//! days, with nulls, failures and zero durations) answered exactly as the in-memory store answers
+//! them.
 
 mod support;
 

@@ -1,5 +1,5 @@
-//! `psql` calls to each SQL metric function on the golden data (contract §6) return the contract's
-//! numbers: what an operator sees at the `psql` prompt is what the admin API answers.
+//! `psql` calls to each SQL metric function on the golden data (docs/spec.md#golden-data) return
+//! the spec's numbers: what an operator sees at the `psql` prompt is what the admin API answers.
 
 mod support;
 

@@ -1,6 +1,6 @@
 //! What both durable queues promise beyond the generic conformance suite: the video-row timing
-//! they write (contract §2), burial of jobs that cannot run, and the retry budget. Every test runs
-//! against the embedded store and against PostgreSQL.
+//! they write (docs/spec.md#stages), burial of jobs that cannot run, and the retry budget. Every
+//! test runs against the embedded store and against PostgreSQL.
 
 mod queue_support;
 mod support;

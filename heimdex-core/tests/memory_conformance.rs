@@ -1,5 +1,5 @@
-//! The MemoryStore against contract §6 (golden data), the sink rules, and a naive reference on
-//! random data sets of a few thousand rows.
+//! The MemoryStore against the golden data (docs/spec.md#golden-data), the sink rules, and a naive
+//! reference on random data sets of a few thousand rows.
 
 mod naive;
 

@@ -1,5 +1,6 @@
-//! The authentication matrix of contract §5, over real HTTP: every way a request can fail to be an
-//! admin's gets its exact status and message, and authentication comes before any parameter.
+//! The authentication matrix of docs/spec.md#errors, over real HTTP: every way a request can fail
+//! to be an admin's gets its exact status and message, and authentication comes before any
+//! parameter.
 
 mod support;
 

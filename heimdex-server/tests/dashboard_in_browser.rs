@@ -1,5 +1,6 @@
 //! The dashboard in headless Chromium (Debian's `chromium` + `chromium-driver`) against a server
-//! with the contract §6 golden data (plus 22 idle profiles, so the users table has two pages):
+//! with the golden data of docs/spec.md#golden-data (plus 22 idle profiles, so the users table
+//! has two pages):
 //! the page shows the golden numbers, the range picker changes what the server is asked, paging
 //! and the user detail work, and access and server errors get their own messages.
 //! Screenshots go to `target/browser-artifacts/`. Without Chromium the tests skip, unless `CI` is

@@ -1,8 +1,8 @@
 //! Issue 5, reliability: real `heimdex worker` processes share a queue while one is SIGKILLed
 //! mid-run and another is stopped with SIGTERM. Every job must end READY exactly once, none lost,
-//! the killed worker's jobs redelivered, and every video's timing consistent (contract §1–§2).
-//! PostgreSQL: 1,000 jobs, three workers. Embedded (one SQLite file): 300 jobs, two workers, one
-//! killed and replaced by a restarted process.
+//! the killed worker's jobs redelivered, and every video's timing consistent
+//! (docs/spec.md#timing-events). PostgreSQL: 1,000 jobs, three workers. Embedded (one SQLite
+//! file): 300 jobs, two workers, one killed and replaced by a restarted process.
 
 mod support;
 

@@ -1,5 +1,5 @@
 //! A deliberately naive reference for every metric: sort everything, filter with plain loops,
-//! written from contract §4 without looking at `heimdex_core::stats`.
+//! written from docs/spec.md#metrics without looking at `heimdex_core::stats`.
 
 pub mod series;
 pub mod users;

@@ -1,5 +1,5 @@
 //! SequentialPipeline's interactions with its stages and its sink, checked with mockall: exactly
-//! which events, in which order, which stages run (and which never do) — contract §2.
+//! which events, in which order, which stages run (and which never do) — docs/spec.md#stages.
 //!
 //! The pipeline swallows panics from its sink (timing never breaks work), and mockall reports a
 //! broken expectation by panicking, so every mock sink sits inside [`Checked`], which keeps those

@@ -18,7 +18,7 @@ pub struct People {
     pub carol: UserId,
 }
 
-/// `a` equals `b` within 1e-9 relative (contract §6).
+/// `a` equals `b` within 1e-9 relative (docs/spec.md#golden-data).
 #[track_caller]
 pub fn close(value: &Value, expected: f64, what: &str) {
     let got = value
