@@ -10,6 +10,12 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+/// Why a PostgreSQL test cannot run, and what makes it run: a test without a server fails with
+/// this, it never passes untested.
+pub const NO_POSTGRES: &str = "no PostgreSQL for this test: set DATABASE_URL (CI: \
+     postgres://postgres@127.0.0.1:5432/test) or install PostgreSQL's initdb and pg_ctl \
+     (apt-get install postgresql) for the test support's throwaway cluster";
+
 /// A throwaway PostgreSQL cluster in a temporary folder.
 pub struct Cluster {
     dir: PathBuf,
@@ -18,8 +24,10 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// Creates and starts a cluster on a free port. Panics with the tool's output on failure.
+    /// Creates and starts a cluster on a free port. Panics with the tool's output on failure, and
+    /// with [`NO_POSTGRES`] when `initdb` is not installed.
     pub fn start() -> Self {
+        assert!(initdb_available(), "{NO_POSTGRES}");
         let dir =
             std::env::temp_dir().join(format!("heimdex-pg-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("create the cluster folder");

@@ -1,7 +1,8 @@
 //! A fresh PostgreSQL database per test, on the server `DATABASE_URL` points at (CI sets it to
 //! the local server). Without `DATABASE_URL`, the first test of the process starts a throwaway
 //! cluster with `initdb`/`pg_ctl` (the adapters' test support, included by path) and every test of
-//! the process uses it; it is removed when the process exits.
+//! the process uses it; it is removed when the process exits. With neither, the test fails and says
+//! how to provide one.
 
 use std::sync::OnceLock;
 
@@ -18,25 +19,22 @@ pub struct FreshDb {
     name: String,
 }
 
-/// The server to create databases on: `DATABASE_URL`, else this process's throwaway cluster
-/// (`None` only when neither is available: no `DATABASE_URL` and no `initdb` on the machine).
-fn server_url() -> Option<String> {
+/// The server to create databases on: `DATABASE_URL`, else this process's throwaway cluster.
+/// With neither (no `DATABASE_URL` and no `initdb` on the machine) the test fails, naming both.
+fn server_url() -> String {
     if let Some(url) = std::env::var("DATABASE_URL")
         .ok()
         .filter(|u| !u.trim().is_empty())
     {
-        return Some(url);
+        return url;
     }
-    static SHARED: OnceLock<Option<cluster::Cluster>> = OnceLock::new();
-    SHARED
-        .get_or_init(|| cluster::initdb_available().then(cluster::Cluster::start))
-        .as_ref()
-        .map(|c| c.url("postgres"))
+    static SHARED: OnceLock<cluster::Cluster> = OnceLock::new();
+    SHARED.get_or_init(cluster::Cluster::start).url("postgres")
 }
 
-/// Creates `heimdex_server_<random>` on [`server_url`]'s server, or `None` when there is none.
-pub async fn fresh_database() -> Option<FreshDb> {
-    let admin_url = server_url()?;
+/// Creates `heimdex_server_<random>` on [`server_url`]'s server.
+pub async fn fresh_database() -> FreshDb {
+    let admin_url = server_url();
     let name = format!("heimdex_server_{}", uuid::Uuid::new_v4().simple());
     let mut conn = PgConnection::connect(&admin_url)
         .await
@@ -51,11 +49,11 @@ pub async fn fresh_database() -> Option<FreshDb> {
     };
     let server = base.rsplit_once('/').map_or(base, |(server, _db)| server);
     let url = format!("{server}/{name}{query}");
-    Some(FreshDb {
+    FreshDb {
         url,
         admin_url,
         name,
-    })
+    }
 }
 
 impl FreshDb {
