@@ -26,7 +26,7 @@ fn three_scenes() -> Vec<SceneRecord> {
 
 #[tokio::test]
 async fn each_scene_gets_its_slice_and_the_slice_embedding() {
-    let Some(embedder) = embedder() else { return };
+    let embedder = embedder();
     let mut scenes = three_scenes();
     embed_scenes(&embedder, &mut scenes, &segments())
         .await
@@ -61,7 +61,7 @@ async fn each_scene_gets_its_slice_and_the_slice_embedding() {
 
 #[tokio::test]
 async fn the_stage_leaves_indexed_scenes_and_silent_scenes_have_no_embedding() {
-    let Some(embedder) = embedder() else { return };
+    let embedder = embedder();
     let stage = SceneProcessing::new(embedder);
     assert_eq!(stage.name(), StageName::SCENE_PROCESSING);
     let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "unused.mp4"));
@@ -82,7 +82,7 @@ async fn the_stage_leaves_indexed_scenes_and_silent_scenes_have_no_embedding() {
 
 #[tokio::test]
 async fn without_a_transcript_no_scene_is_embedded() {
-    let Some(embedder) = embedder() else { return };
+    let embedder = embedder();
     let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "unused.mp4"));
     ctx.insert(IndexedScenes(three_scenes()));
     SceneProcessing::new(embedder).run(&mut ctx).await.unwrap();
@@ -94,7 +94,7 @@ async fn without_a_transcript_no_scene_is_embedded() {
 
 #[tokio::test]
 async fn without_scenes_the_stage_fails_as_internal() {
-    let Some(embedder) = embedder() else { return };
+    let embedder = embedder();
     let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "unused.mp4"));
     let err = SceneProcessing::new(embedder)
         .run(&mut ctx)
@@ -109,7 +109,7 @@ async fn without_scenes_the_stage_fails_as_internal() {
 #[tokio::test]
 async fn the_stage_reads_the_whisper_transcript() {
     use heimdex_adapters::whisper::{Segment, Transcript};
-    let Some(embedder) = embedder() else { return };
+    let embedder = embedder();
     let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "unused.mp4"));
     ctx.insert(IndexedScenes(three_scenes()));
     let pieces = segments()

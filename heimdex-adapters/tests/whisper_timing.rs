@@ -11,7 +11,7 @@ use whisper_support::{config, model, wer, Clips, SENTENCE};
 
 #[tokio::test]
 async fn speech_after_a_long_silence_keeps_its_place_in_the_recording() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("gap");
     let greeting = "Good morning everyone and welcome to the weekly meeting.";
     let first = clips.speech_wav("first.wav", greeting);
@@ -63,7 +63,7 @@ async fn speech_after_a_long_silence_keeps_its_place_in_the_recording() {
 
 #[tokio::test]
 async fn an_audio_track_that_starts_late_is_dated_from_the_video_start() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("late");
     let wav = clips.speech_wav("speech.wav", SENTENCE);
     // The audio track starts 4 s into the video (an edit list in the MP4), as scenes count.
@@ -83,7 +83,7 @@ async fn an_audio_track_that_starts_late_is_dated_from_the_video_start() {
 
 #[tokio::test]
 async fn speech_after_a_short_leading_silence_is_dated_where_it_is_said() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("lead");
     let wav = clips.speech_wav("speech.wav", SENTENCE);
     // 8 s of digital silence before the sentence and 6 s after: cut to a second's margin

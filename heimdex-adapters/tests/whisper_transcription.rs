@@ -30,7 +30,7 @@ async fn run_stage(
 
 #[tokio::test]
 async fn speech_of_a_known_sentence_comes_back_within_20_percent_wer() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("speech");
     let wav = clips.speech_wav("speech.wav", SENTENCE);
     let video = clips.video_with_audio("speech.mp4", wav.to_str().unwrap(), 8.0, 2);
@@ -54,7 +54,7 @@ async fn speech_of_a_known_sentence_comes_back_within_20_percent_wer() {
 
 #[tokio::test]
 async fn silence_and_music_give_an_empty_transcript() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("nospeech");
     let stage = Transcription::new(config(&model));
     let cases = [
@@ -78,7 +78,7 @@ async fn silence_and_music_give_an_empty_transcript() {
 
 #[tokio::test]
 async fn a_language_whisper_does_not_know_is_a_model_failure_naming_it() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("badlang");
     let video = clips.video_only("mute.mp4", 1.0);
     let stage = Transcription::new(TranscriptionConfig {
@@ -92,7 +92,7 @@ async fn a_language_whisper_does_not_know_is_a_model_failure_naming_it() {
 
 #[tokio::test]
 async fn a_video_without_audio_gives_an_empty_transcript() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("noaudio");
     let video = clips.video_only("mute.mp4", 2.0);
     let transcript = run_stage(&Transcription::new(config(&model)), &video)
@@ -127,7 +127,7 @@ async fn a_missing_model_is_a_model_failure_that_names_the_setup_script() {
 
 #[tokio::test]
 async fn the_main_track_is_transcribed_not_the_commentary_before_it() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("tracks");
     let main = "The weather is sunny and warm today.";
     let said = "I wanted this scene to feel very lonely.";
@@ -148,7 +148,7 @@ async fn the_main_track_is_transcribed_not_the_commentary_before_it() {
 
 #[tokio::test]
 async fn the_pypi_wheel_converts_to_a_model_that_transcribes() {
-    let Some(wheel) = wheel() else { return };
+    let wheel = wheel();
     let clips = Clips::new("import");
     let out = clips.dir.join("ggml-tiny.en.bin");
     let report = import_whisper(&wheel, &out, WeightType::F16).unwrap();
@@ -180,7 +180,7 @@ async fn the_pypi_wheel_converts_to_a_model_that_transcribes() {
 
 #[tokio::test]
 async fn the_wheel_converts_to_an_8_bit_model_that_still_transcribes() {
-    let Some(wheel) = wheel() else { return };
+    let wheel = wheel();
     let clips = Clips::new("import-q8");
     let (f16, q8) = (clips.dir.join("f16.bin"), clips.dir.join("q8_0.bin"));
     let full = import_whisper(&wheel, &f16, WeightType::F16).unwrap();

@@ -11,7 +11,7 @@ use whisper_support::{config, model, Clips};
 
 #[tokio::test]
 async fn a_playlist_naming_a_video_with_audio_is_refused_by_the_audio_decode() {
-    let Some(model) = model() else { return };
+    let model = model();
     let clips = Clips::new("playlist");
     clips.video_with_audio("seg.ts", "lavfi:sine=f=440:r=48000", 2.0, 1);
     let playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg.ts\n#EXT-X-ENDLIST\n";

