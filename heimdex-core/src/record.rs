@@ -1,4 +1,4 @@
-//! Rows as the stores keep them (contract §1). The metric math reads these.
+//! Rows as the stores keep them (docs/spec.md#data-model). The metric math reads these.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +7,7 @@ use crate::stage::StageName;
 use crate::status::VideoStatus;
 use crate::time::Timestamp;
 
-/// Longest `error_message` kept (contract §1).
+/// Longest `error_message` kept (docs/spec.md#data-model).
 pub const MAX_ERROR_MESSAGE_CHARS: usize = 500;
 
 /// Cuts `message` to [`MAX_ERROR_MESSAGE_CHARS`] characters (never inside a character).

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{BoxError, Error};
 use crate::job::JobContext;
 
-/// A validated stage name: lowercase `[a-z0-9_]{1,64}` (contract §2).
+/// A validated stage name: lowercase `[a-z0-9_]{1,64}` (docs/spec.md#stages).
 ///
 /// The contract's stages are provided as constants; a deployment may register its own names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

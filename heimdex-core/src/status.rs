@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-/// Where a video is in its lifecycle (contract §2). Stored as the `video_status` enum.
+/// Where a video is in its lifecycle (docs/spec.md#stages). Stored as the `video_status` enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum VideoStatus {

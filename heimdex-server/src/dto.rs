@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `{"data": [...]}`: every series and the failures list (contract §5).
+/// `{"data": [...]}`: every series and the failures list (docs/spec.md#http-api).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Data<T> {
     /// The rows, in the order the contract gives for the endpoint.

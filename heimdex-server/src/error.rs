@@ -1,11 +1,11 @@
 //! [`ApiError`] and [`handle_rejection`]: the only place that builds an error body.
 //!
-//! Every error the API answers is JSON `{"detail": "<message>"}` (contract §5), built here and
-//! nowhere else. **Handlers reject, `handle_rejection` renders**: a handler never returns an error
-//! *reply*. This matters because of how warp ranks rejections: a custom rejection ([`ApiError`])
-//! ranks like a 500 in warp's `Rejection::preferred`, so once a route has matched its path and
-//! method, its domain error (even `404 User not found`) beats the `404`/`405` that the sibling
-//! routes produce for the same request. An error *reply* would bypass that ranking.
+//! Every error the API answers is JSON `{"detail": "<message>"}` (docs/spec.md#errors), built
+//! here and nowhere else. **Handlers reject, `handle_rejection` renders**: a handler never returns
+//! an error *reply*. This matters because of how warp ranks rejections: a custom rejection
+//! ([`ApiError`]) ranks like a 500 in warp's `Rejection::preferred`, so once a route has matched
+//! its path and method, its domain error (even `404 User not found`) beats the `404`/`405` that the
+//! sibling routes produce for the same request. An error *reply* would bypass that ranking.
 
 use std::convert::Infallible;
 

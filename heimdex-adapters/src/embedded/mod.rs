@@ -4,8 +4,8 @@
 //! [`heimdex_core::MetricsQuery`], [`heimdex_core::TimingSink`], [`heimdex_core::Flush`]), so the
 //! product runs on a laptop with nothing installed. SQLite is bundled by sqlx: no system library.
 //!
-//! - The schema is contract §1 in SQLite form (`migrations/embedded`); timestamps are INTEGER
-//!   microseconds since the epoch and uuids hyphenated TEXT (see `rows.rs`).
+//! - The schema is docs/spec.md#data-model in SQLite form (`migrations/embedded`); timestamps are
+//!   INTEGER microseconds since the epoch and uuids hyphenated TEXT (see `rows.rs`).
 //! - The overview, users list and user detail are aggregated in SQL, as the PostgreSQL functions
 //!   do; the other metrics select candidate rows with SQL and compute every number with
 //!   `heimdex_core::stats`, the in-memory store's code. Reference tests compare both with the core.

@@ -4,9 +4,10 @@
 //! [`heimdex_core::MetricsQuery`], [`heimdex_core::TimingSink`], [`heimdex_core::Flush`]), and
 //! [`queue::PgJobQueue`] is the job queue on the same database.
 //!
-//! - The schema and the metric functions live in `migrations/postgres` ([`MIGRATOR`]): contract §1
-//!   tables with a `COMMENT` on every timing column and index, and one SQL function per metric of
-//!   contract §4 (`get_admin_*`), executable only by their owner and the `heimdex_admin` role.
+//! - The schema and the metric functions live in `migrations/postgres` ([`MIGRATOR`]): the tables
+//!   of docs/spec.md#data-model with a `COMMENT` on every timing column and index, and one SQL
+//!   function per metric of docs/spec.md#metrics (`get_admin_*`), executable only by their owner
+//!   and the `heimdex_admin` role.
 //! - No other role may use a Heimdex table, sequence or function, except those named to
 //!   [`PgStore::migrate_granting`] (`HEIMDEX_DB_GRANT_ROLE`); migrating revokes the rest.
 //! - Metrics call those functions, so `psql` users and the admin API see the same numbers. To let

@@ -22,7 +22,7 @@ use crate::timing::TimingSink;
 pub use report::{RunReport, StageReport};
 pub use sequential::{SequentialPipeline, SequentialPipelineBuilder};
 
-/// Runs a job's stages and reports their timing (contract §2).
+/// Runs a job's stages and reports their timing (docs/spec.md#timing-events).
 ///
 /// Implementations emit `JobStarted`, `StageStarted`/`StageFinished` per stage and `JobFinished`
 /// to `sink`, stop at the first failed required stage, stop the running stage when `cancel`

@@ -30,7 +30,8 @@ impl fmt::Debug for Step {
     }
 }
 
-/// The pipeline: each stage in order, every boundary sent to the [`TimingSink`] (contract §2).
+/// The pipeline: each stage in order, every boundary sent to the [`TimingSink`]
+/// (docs/spec.md#timing-events).
 ///
 /// One run emits `JobStarted`, then `StageStarted` / `StageFinished` around every stage, then
 /// `JobFinished`:

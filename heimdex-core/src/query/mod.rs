@@ -1,4 +1,4 @@
-//! The [`MetricsQuery`] port: every operator question of contract §4.
+//! The [`MetricsQuery`] port: every operator question of docs/spec.md#metrics.
 
 mod model;
 mod params;
@@ -20,7 +20,7 @@ pub use window::{RangeError, Window};
 #[cfg_attr(any(test, feature = "mock"), mockall::automock)]
 #[async_trait]
 pub trait MetricsQuery: Send + Sync + fmt::Debug {
-    /// All-time totals and search activity (contract §4 Overview).
+    /// All-time totals and search activity (docs/spec.md#overview).
     async fn overview(&self) -> Result<Overview>;
     /// READY videos per completion day, ascending (Throughput v1).
     async fn throughput(&self, window: Window, bucket: Bucket) -> Result<Vec<ThroughputPoint>>;

@@ -131,7 +131,7 @@ pub struct UserDetail {
     pub recent_searches: Vec<RecentSearch>,
 }
 
-/// Processing latency (contract §4 Latency).
+/// Processing latency (docs/spec.md#latency).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     /// Population size.

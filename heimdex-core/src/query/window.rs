@@ -1,4 +1,4 @@
-//! The `range` parameter: a rolling window of 1 to 365 days (contract §3).
+//! The `range` parameter: a rolling window of 1 to 365 days (docs/spec.md#ranges).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,5 @@
-//! Pure metric math: `percentile_cont`, the real-time factor, and every summary of contract §4.
+//! Pure metric math: `percentile_cont`, the real-time factor, and every summary of
+//! docs/spec.md#metrics.
 //!
 //! Nothing here does I/O or reads the clock: each summary takes the rows it may need (callers may
 //! pass a superset, every function selects its own population), a [`Window`](crate::Window) and
@@ -8,7 +9,7 @@
 //!
 //! Units follow the contract: time differences in milliseconds are `micros as f64 / 1000.0`, in
 //! seconds `micros as f64 / 1e6`, taken from microsecond timestamps; days are UTC calendar days.
-//! No value is rounded. `docs/specs/metrics.md` is the same definitions as a spec.
+//! No value is rounded. `docs/spec.md` states the same definitions as a spec.
 
 mod percentile;
 mod rtf;

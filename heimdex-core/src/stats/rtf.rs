@@ -1,4 +1,4 @@
-//! Real-time factor: seconds of processing per second of media (contract §4 RTF).
+//! Real-time factor: seconds of processing per second of media (docs/spec.md#rtf).
 //!
 //! `rtf = (processing_duration_ms / 1000) / duration_s`. Below 1 the pipeline is faster than real
 //! time. There is no factor for media of zero, negative, NaN or infinite length.

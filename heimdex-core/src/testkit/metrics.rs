@@ -1,4 +1,4 @@
-//! The metrics conformance suite: contract §6's golden rows in, contract §6's numbers out.
+//! The metrics conformance suite: the golden rows of docs/spec.md#golden-data in, its numbers out.
 
 use super::assert::assert_same;
 use super::golden::{Golden, ALICE, BOB, CAROL};

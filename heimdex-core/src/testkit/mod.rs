@@ -1,8 +1,8 @@
 //! Conformance suites and the contract's golden data, for testing any [`Store`](crate::Store) or
 //! [`MetricsQuery`](crate::MetricsQuery) (feature `testkit`).
 //!
-//! - [`golden`]: contract §6 as a [`Dataset`](crate::record::Dataset) relative to a given `now`,
-//!   with the expected answers as Rust values.
+//! - [`golden`]: docs/spec.md#golden-data as a [`Dataset`](crate::record::Dataset) relative to a
+//!   given `now`, with the expected answers as Rust values.
 //! - [`metrics::metrics_conformance`]: imports the golden data into an empty store and checks
 //!   every answer; [`sink::sink_conformance`]: drives rows through the timing sink and checks them.
 //! - [`random`]: seeded random datasets and [`random::assert_same_answers`], which compares two

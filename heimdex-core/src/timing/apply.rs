@@ -1,6 +1,6 @@
-//! The one definition of how a [`TimingEvent`] changes a video row (contract §2), shared by the
-//! in-memory and embedded stores (PostgreSQL does the same in SQL; the sink conformance suite holds
-//! them together).
+//! The one definition of how a [`TimingEvent`] changes a video row (docs/spec.md#timing-events),
+//! shared by the in-memory and embedded stores (PostgreSQL does the same in SQL; the sink
+//! conformance suite holds them together).
 //!
 //! | event | effect on the `videos` row |
 //! |---|---|

@@ -31,8 +31,8 @@ pub(crate) fn wall_after(start: Timestamp, elapsed: std::time::Duration) -> Time
 /// If the guard is dropped without `complete` — the run's future was dropped while the stage ran,
 /// say because the caller's `tokio::time::timeout` fired — it records the stage as failed with
 /// [`FailureKind::Cancelled`] and the whole attempt as failed *at this stage*
-/// ([`TimingEvent::JobFinished`]), so the video is never left `PROCESSING` (contract §2; the
-/// origin's time-limit case left such rows behind).
+/// ([`TimingEvent::JobFinished`]), so the video is never left `PROCESSING`
+/// (docs/spec.md#stages; the origin's time-limit case left such rows behind).
 ///
 /// Wall-clock times come from [`crate::time::now`], durations from [`Instant`]. Every event goes to
 /// the sink inside `catch_unwind`: a panicking sink is ignored.

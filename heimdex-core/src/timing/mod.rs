@@ -27,7 +27,7 @@ pub use guard::StageTimer;
 pub(crate) use guard::{record_quietly, wall_after};
 pub use noop::NoopSink;
 
-/// Something that happened to a job, at a stage boundary (contract §2).
+/// Something that happened to a job, at a stage boundary (docs/spec.md#timing-events).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]

@@ -1,5 +1,6 @@
 // The Heimdex dashboard: sign-in, URL state, API calls, errors, auto-refresh and the panels.
-// Every number comes from the admin API (contract §5) with the token kept in sessionStorage.
+// Every number comes from the admin API (docs/spec.md#http-api) with the token kept in
+// sessionStorage.
 "use strict";
 
 (function (HX) {

@@ -1,5 +1,5 @@
-//! The queue's writes on the embedded store's `videos` rows (contract §2). They never fail a
-//! queue operation: a failure is logged and the operation goes on.
+//! The queue's writes on the embedded store's `videos` rows (docs/spec.md#stages). They never fail
+//! a queue operation: a failure is logged and the operation goes on.
 //!
 //! The store keeps ids as hyphenated UUID text and instants as INTEGER microseconds since the
 //! Unix epoch (`migrations/embedded/0001_metrics_schema.sql`).

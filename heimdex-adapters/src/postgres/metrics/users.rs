@@ -9,7 +9,7 @@ use sqlx::{PgPool, Row};
 use super::{count, days, float, float0};
 use crate::postgres::error::{corrupt, db};
 
-/// The user detail's window (contract §4: fixed at 7 days).
+/// The user detail's window (docs/spec.md#user-detail: fixed at 7 days).
 const DETAIL_DAYS: i32 = 7;
 
 /// The summary columns both functions return.

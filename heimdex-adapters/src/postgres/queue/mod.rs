@@ -4,9 +4,9 @@
 //! One row per video in `jobs` (migration `0100_job_queue.sql`):
 //!
 //! - **enqueue** inserts the row (or revives a `done`/`dead` one) and, in the same statement, writes
-//!   `queued_at` and `processing_stage = 'queued'` on the video (contract §2). If that timing write
-//!   fails, the job is enqueued without it and the failure is logged. A video whose job is queued or
-//!   running is not enqueued twice ([`EnqueueOutcome::AlreadyActive`]).
+//!   `queued_at` and `processing_stage = 'queued'` on the video (docs/spec.md#stages). If that
+//!   timing write fails, the job is enqueued without it and the failure is logged. A video whose
+//!   job is queued or running is not enqueued twice ([`EnqueueOutcome::AlreadyActive`]).
 //! - **claim** takes the oldest claimable row with `FOR UPDATE SKIP LOCKED` and leases it: claimable
 //!   means queued and due, or running with an expired lease. Every claim counts an attempt.
 //!   `claim_batch` takes several in the same statement, and `finish_batch` marks every success

@@ -80,9 +80,10 @@ impl Jobs {
 /// [`TimingEvent::JobQueued`]: on enqueue, and — like the durable queues — when a claim takes a
 /// retried, released or redelivered job, with `at` = the moment it became claimable again, so
 /// queue time measures waiting and not earlier attempts. The event is sent at claim time rather
-/// than when the retry is scheduled, so a FAILED video keeps its failed stage (contract §2) while
-/// it waits for its retry. A job buried because its lease expired with no retry left is reported
-/// as [`TimingEvent::JobBuried`], so its video becomes `FAILED` as with the durable queues.
+/// than when the retry is scheduled, so a FAILED video keeps its failed stage
+/// (docs/spec.md#stages) while it waits for its retry. A job buried because its lease expired with
+/// no retry left is reported as [`TimingEvent::JobBuried`], so its video becomes `FAILED` as with
+/// the durable queues.
 ///
 /// Every operation is one short critical section; claims scan all jobs (O(n)).
 #[derive(Debug)]

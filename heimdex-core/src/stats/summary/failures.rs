@@ -10,7 +10,7 @@ use crate::time::Timestamp;
 /// The stage reported for a FAILED video whose `processing_stage` is null.
 pub const UNKNOWN_STAGE: &str = "unknown";
 
-/// FAILED videos grouped by the stage that failed (contract §4 Failures by stage).
+/// FAILED videos grouped by the stage that failed (docs/spec.md#failures-by-stage).
 ///
 /// Population: status FAILED and `processing_finished_at >= now - N days` (a FAILED row without a
 /// finish time is not in any window). Group by `coalesce(processing_stage, 'unknown')`;

@@ -6,7 +6,7 @@ use crate::record::VideoRecord;
 use crate::stats::percentiles;
 use crate::time::Timestamp;
 
-/// Latency of finished attempts (contract §4 Latency).
+/// Latency of finished attempts (docs/spec.md#latency).
 ///
 /// Population: status READY or FAILED, `processing_finished_at >= now - N days`, and
 /// `processing_duration_ms`, `processing_started_at` and `queued_at` all present.

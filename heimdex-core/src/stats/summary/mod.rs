@@ -1,4 +1,5 @@
-//! The summaries of contract §4, one file per metric family, and the small arithmetic they share.
+//! The summaries of docs/spec.md#metrics, one file per metric family, and the small arithmetic
+//! they share.
 
 mod failures;
 mod latency;

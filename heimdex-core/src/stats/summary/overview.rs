@@ -6,7 +6,7 @@ use crate::record::{SearchRecord, VideoRecord};
 use crate::status::VideoStatus;
 use crate::time::Timestamp;
 
-/// All-time video totals and search activity (contract §4 Overview).
+/// All-time video totals and search activity (docs/spec.md#overview).
 ///
 /// Videos: every row counts (all time, every status). Searches: rows with
 /// `created_at >= now - 7 days` and `>= now - 30 days`; the averages skip null latencies and are

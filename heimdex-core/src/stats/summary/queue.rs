@@ -5,7 +5,7 @@ use crate::query::{QueueSummary, Window};
 use crate::record::VideoRecord;
 use crate::time::Timestamp;
 
-/// Queue time against processing time (contract §4 Queue analysis).
+/// Queue time against processing time (docs/spec.md#queue-analysis).
 ///
 /// Population: status READY or FAILED, `processing_finished_at >= now - N days`, `queued_at` and
 /// `processing_started_at` present (`processing_duration_ms` is not needed). Per row, in seconds:

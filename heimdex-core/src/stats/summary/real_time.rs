@@ -7,7 +7,7 @@ use crate::stats::{percentiles, rtf_from_ms};
 use crate::status::VideoStatus;
 use crate::time::Timestamp;
 
-/// RTF of successful attempts (contract §4 RTF).
+/// RTF of successful attempts (docs/spec.md#rtf).
 ///
 /// Population: status READY, `processing_finished_at >= now - N days`, `processing_duration_ms`
 /// present and `duration_s > 0` (a NaN or infinite `duration_s` is not a media length and is left

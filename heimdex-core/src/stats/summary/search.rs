@@ -7,7 +7,7 @@ use crate::query::{SearchPoint, Window};
 use crate::record::SearchRecord;
 use crate::time::Timestamp;
 
-/// Searches per UTC day of `created_at` (contract §4 Search series).
+/// Searches per UTC day of `created_at` (docs/spec.md#search-series).
 ///
 /// Population: `created_at >= now - N days`. Per day: `searches` = count (null latencies
 /// included), `avg_latency_ms` = mean of the non-null latencies (`None` when there are none).

@@ -8,7 +8,7 @@ use crate::record::VideoRecord;
 use crate::status::VideoStatus;
 use crate::time::Timestamp;
 
-/// READY videos grouped by the UTC day of their completion time (contract §4 Throughput v1).
+/// READY videos grouped by the UTC day of their completion time (docs/spec.md#throughput).
 ///
 /// Population: `status = READY` and `coalesce(processing_finished_at, updated_at) >= now - N days`.
 /// Per day: `videos_ready` = count, `hours_ready` = sum of `duration_s` (nulls add nothing) / 3600.

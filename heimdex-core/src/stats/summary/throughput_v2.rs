@@ -20,7 +20,7 @@ struct Day {
     rtf: Mean,
 }
 
-/// READY and FAILED videos per UTC day of completion (contract §4 Throughput v2).
+/// READY and FAILED videos per UTC day of completion (docs/spec.md#throughput-v2).
 ///
 /// Population: status READY or FAILED and `coalesce(processing_finished_at, updated_at) >= now -
 /// N days`, grouped by that instant's UTC day. Per day: `videos_ready`, `videos_failed`,

@@ -10,7 +10,7 @@ pub const RECENT_VIDEOS: usize = 20;
 /// How many searches the detail lists.
 pub const RECENT_SEARCHES: usize = 50;
 
-/// The detail of `profile` (contract §4 User detail). Rows of other users are ignored, so the
+/// The detail of `profile` (docs/spec.md#user-detail). Rows of other users are ignored, so the
 /// caller may pass every row.
 ///
 /// `summary` is exactly the users-list row of this profile with the window fixed at 7 days.

@@ -57,7 +57,7 @@ impl Activity {
     }
 }
 
-/// One page of per-user summaries (contract §4 Users list).
+/// One page of per-user summaries (docs/spec.md#users).
 ///
 /// One row per profile (`total_users` = number of profiles). All time, over the user's own videos:
 /// `videos_total`, `videos_ready`, `hours_ready` (READY `duration_s` sum / 3600). `last_activity` =

@@ -1,4 +1,5 @@
-//! The answers contract §6 expects from the golden rows. Every number is the contract's literal;
+//! The answers docs/spec.md#golden-data expects from the golden rows. Every number is the spec's
+//! literal;
 //! only calendar days (and which rows share one) come from the rows' own timestamps, so the
 //! answers hold at any time of day.
 

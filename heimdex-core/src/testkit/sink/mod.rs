@@ -1,6 +1,6 @@
 //! The sink conformance suite: rows created through the [`Catalog`](crate::Catalog), timing
-//! events through the [`TimingSink`](crate::TimingSink), and the rows checked against contract §2
-//! and [`timing::apply`](crate::timing::apply).
+//! events through the [`TimingSink`](crate::TimingSink), and the rows checked against
+//! docs/spec.md#timing-events and [`timing::apply`](crate::timing::apply).
 
 mod events;
 
