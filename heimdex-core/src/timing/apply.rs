@@ -1,6 +1,8 @@
 //! The one definition of how a [`TimingEvent`] changes a video row (docs/spec.md#timing-events),
-//! shared by the in-memory and embedded stores (PostgreSQL does the same in SQL; the sink
-//! conformance suite holds them together).
+//! used by every store: the in-memory store applies it directly, the embedded and PostgreSQL
+//! timing writers load the batch's rows, apply it in Rust and write them back (through
+//! [`apply_fenced`], which also honours the queue's latest claim). The sink conformance suite
+//! holds them together.
 //!
 //! | event | effect on the `videos` row |
 //! |---|---|
