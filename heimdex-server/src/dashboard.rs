@@ -1,9 +1,11 @@
-//! The admin dashboard: three static files built into the binary and served without
-//! authentication, because the page holds no data. Every number on it comes from the admin API,
+//! The admin dashboard: static files (the page, five scripts and a style sheet) built into the
+//! binary and served without authentication, because the page holds no data. Every number on it comes from the admin API,
 //! which the page calls with the bearer token the operator pastes in (kept in `sessionStorage`).
 //!
 //! Routes:
-//! - `GET /dashboard/` (or `/dashboard`): the page; `GET /dashboard/app.js`, `/dashboard/style.css`.
+//! - `GET /dashboard/` (or `/dashboard`, `/dashboard/index.html`): the page;
+//!   `GET /dashboard/<file>` for `format.js`, `charts.js`, `panels.js`, `users.js`, `app.js` and
+//!   `style.css`.
 //! - `GET /` from a browser (`Accept` names `text/html`): `303 See Other` to `/dashboard/`. Any
 //!   other client keeps the API's JSON 404 for `/`, so scripts never get an HTML detour.
 //!

@@ -1,7 +1,9 @@
 //! The FFmpeg stages (feature `media`): [`Metadata`] (`metadata`) and [`SceneDetection`]
-//! (`scene_detection`), through ffmpeg-next, and [`media_pipeline`] that runs them.
+//! (`scene_detection`), through ffmpeg-next, and [`media_pipeline`] that runs them; and
+//! [`KeyframeExtractor`], which `scene_processing` uses to take each scene's keyframes (JPEG files,
+//! one folder per attempt, so an attempt that lost its lease never touches a newer one's).
 //!
-//! Both do their FFmpeg work on Tokio's blocking pool; when the pipeline cancels a stage (time
+//! Each does its FFmpeg work on Tokio's blocking pool; when the pipeline cancels a stage (time
 //! limit, shutdown) the blocking work sees a flag and stops at its next packet (FFmpeg's
 //! interrupt callback stops its reads too, while it opens and probes a source).
 //!
