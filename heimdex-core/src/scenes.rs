@@ -93,11 +93,17 @@ pub fn validate_scenes(scenes: &[SceneRecord]) -> Result<()> {
     Ok(())
 }
 
-/// The `Conflict` of a scenes write by an attempt that a newer one has replaced.
-pub fn stale_attempt(video: VideoId, attempt: u32) -> Error {
-    Error::Conflict(format!(
-        "attempt {attempt} of video {video} was replaced by a newer attempt; its scenes are not written"
-    ))
+/// The fence of a scenes write: `Conflict` when `attempt` (a pipeline's; `None` for a write
+/// outside a run) is older than `newest`, the latest attempt the video's row or its queue records.
+pub fn check_attempt(video: VideoId, attempt: Option<u32>, newest: Option<i64>) -> Result<()> {
+    match (attempt, newest) {
+        (Some(attempt), Some(newest)) if i64::from(attempt) < newest => {
+            Err(Error::Conflict(format!(
+                "attempt {attempt} of video {video} was replaced by a newer attempt; its scenes are not written"
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The scenes a stage prepared for indexing, left in the job's context.

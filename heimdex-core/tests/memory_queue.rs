@@ -45,6 +45,25 @@ fn w() -> WorkerId {
     WorkerId::new("w")
 }
 
+/// A store holding one PENDING video of a new owner.
+async fn store_with_video() -> (Arc<MemoryStore>, VideoId) {
+    let store = Arc::new(MemoryStore::new());
+    let owner = UserId::new_v4();
+    let profile = NewProfile {
+        user_id: owner,
+        full_name: "Ann".into(),
+    };
+    store.upsert_profile(profile).await.unwrap();
+    let new = NewVideo {
+        id: None,
+        owner_id: owner,
+        storage_path: "a.mp4".into(),
+        filename: None,
+    };
+    let video = store.create_video(new).await.unwrap();
+    (store, video)
+}
+
 async fn sleep(d: Duration) {
     tokio::time::sleep(d).await
 }
@@ -218,20 +237,7 @@ async fn queued_at_is_reported_on_enqueue_and_when_a_waiting_job_is_claimed() {
 
 #[tokio::test]
 async fn a_video_waiting_for_its_retry_keeps_its_failed_stage() {
-    let store = Arc::new(MemoryStore::new());
-    let owner = UserId::new_v4();
-    let profile = NewProfile {
-        user_id: owner,
-        full_name: "Ann".into(),
-    };
-    store.upsert_profile(profile).await.unwrap();
-    let new = NewVideo {
-        id: None,
-        owner_id: owner,
-        storage_path: "a.mp4".into(),
-        filename: None,
-    };
-    let video = store.create_video(new).await.unwrap();
+    let (store, video) = store_with_video().await;
     let q = MemoryQueue::new(RetryPolicy {
         base_delay: Duration::from_millis(20),
         ..zero_delay(2)
@@ -274,20 +280,7 @@ async fn a_video_waiting_for_its_retry_keeps_its_failed_stage() {
 
 #[tokio::test]
 async fn a_lease_that_expires_with_no_retry_left_fails_the_video_like_the_durable_queues() {
-    let store = Arc::new(MemoryStore::new());
-    let owner = UserId::new_v4();
-    let profile = NewProfile {
-        user_id: owner,
-        full_name: "Ann".into(),
-    };
-    store.upsert_profile(profile).await.unwrap();
-    let new = NewVideo {
-        id: None,
-        owner_id: owner,
-        storage_path: "a.mp4".into(),
-        filename: None,
-    };
-    let video = store.create_video(new).await.unwrap();
+    let (store, video) = store_with_video().await;
     let q = MemoryQueue::new(zero_delay(0)).with_sink(store.clone());
     q.enqueue(new_job(video)).await.unwrap();
     q.claim(&w(), Duration::from_millis(10))

@@ -3,7 +3,7 @@
 //! latest is refused.
 
 use async_trait::async_trait;
-use heimdex_core::scenes::{stale_attempt, validate_scenes};
+use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
@@ -100,11 +100,7 @@ impl EmbeddedStore {
         let Some(newest) = newest else {
             return Err(Error::not_found(format!("video {video}")));
         };
-        if let (Some(attempt), Some(newest)) = (attempt, newest) {
-            if i64::from(attempt) < newest {
-                return Err(stale_attempt(video, attempt));
-            }
-        }
+        check_attempt(video, attempt, newest)?;
         sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
             .bind(&id)
             .execute(&mut *tx)

@@ -3,7 +3,7 @@
 //! pipeline's write is fenced: an attempt older than the row's or the queue's latest is refused.
 
 use async_trait::async_trait;
-use heimdex_core::scenes::{stale_attempt, validate_scenes};
+use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
@@ -79,11 +79,7 @@ impl PgStore {
         let Some(newest) = newest else {
             return Err(Error::not_found(format!("video {video}")));
         };
-        if let (Some(attempt), Some(newest)) = (attempt, newest) {
-            if i64::from(attempt) < i64::from(newest) {
-                return Err(stale_attempt(video, attempt));
-            }
-        }
+        check_attempt(video, attempt, newest.map(i64::from))?;
         sqlx::query("DELETE FROM video_scenes WHERE video_id = $1")
             .bind(video.0)
             .execute(&mut *tx)

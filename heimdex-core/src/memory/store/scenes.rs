@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::MemoryStore;
 use crate::error::{Error, Result};
 use crate::ids::VideoId;
-use crate::scenes::{stale_attempt, validate_scenes, SceneIndex, SceneRecord};
+use crate::scenes::{check_attempt, validate_scenes, SceneIndex, SceneRecord};
 
 #[async_trait]
 impl SceneIndex for MemoryStore {
@@ -40,11 +40,7 @@ impl MemoryStore {
         let Some(row) = tables.video(video) else {
             return Err(Error::not_found(format!("video {video}")));
         };
-        if let (Some(attempt), Some(newest)) = (attempt, row.processing_attempt) {
-            if i64::from(attempt) < i64::from(newest) {
-                return Err(stale_attempt(video, attempt));
-            }
-        }
+        check_attempt(video, attempt, row.processing_attempt.map(i64::from))?;
         let mut sorted = scenes.to_vec();
         sorted.sort_by_key(|s| s.index);
         tables.scenes.insert(video, sorted);
