@@ -6,33 +6,17 @@ mod support;
 
 use std::sync::Arc;
 
-use heimdex_core::query::{MockMetricsQuery, Overview};
+use heimdex_core::query::MockMetricsQuery;
 use heimdex_server::auth::{AdminList, AuthConfig, JwtKeys};
 use heimdex_server::AppState;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
 use support::tokens::{self, claims, now};
-use support::{TestServer, ADMIN, NOT_ADMIN};
-
-const OVERVIEW: &str = "/v1/admin/overview";
-
-fn answering_store() -> Arc<MockMetricsQuery> {
-    let mut store = MockMetricsQuery::new();
-    store
-        .expect_overview()
-        .returning(|| Ok(Overview::default()));
-    Arc::new(store)
-}
+use support::{answering_store, call_overview as call, TestServer, ADMIN, NOT_ADMIN, OVERVIEW};
 
 /// A store that must never be asked anything.
 fn untouchable_store() -> Arc<MockMetricsQuery> {
     Arc::new(MockMetricsQuery::new())
-}
-
-async fn call(server: &TestServer, token: &str) -> support::Reply {
-    server
-        .get(OVERVIEW, &[("authorization", &format!("Bearer {token}"))])
-        .await
 }
 
 #[tokio::test]

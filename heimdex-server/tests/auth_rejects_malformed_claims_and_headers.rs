@@ -5,29 +5,10 @@
 
 mod support;
 
-use std::sync::Arc;
-
-use heimdex_core::query::{MockMetricsQuery, Overview};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{json, Value};
 use support::tokens::{self, claims, now};
-use support::{TestServer, ADMIN};
-
-const OVERVIEW: &str = "/v1/admin/overview";
-
-fn answering_store() -> Arc<MockMetricsQuery> {
-    let mut store = MockMetricsQuery::new();
-    store
-        .expect_overview()
-        .returning(|| Ok(Overview::default()));
-    Arc::new(store)
-}
-
-async fn call(server: &TestServer, token: &str) -> support::Reply {
-    server
-        .get(OVERVIEW, &[("authorization", &format!("Bearer {token}"))])
-        .await
-}
+use support::{answering_store, call_overview as call, TestServer, ADMIN};
 
 fn sign(c: &Value) -> String {
     tokens::hs256(tokens::SECRET.as_bytes(), c)

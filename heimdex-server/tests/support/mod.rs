@@ -188,3 +188,22 @@ impl Reply {
         assert_eq!(self.headers["content-type"], "application/json");
     }
 }
+
+/// The admin route the authentication tests call.
+pub const OVERVIEW: &str = "/v1/admin/overview";
+
+/// A metrics store that answers the overview (all zero): for tests about who gets in.
+pub fn answering_store() -> Arc<heimdex_core::query::MockMetricsQuery> {
+    let mut store = heimdex_core::query::MockMetricsQuery::new();
+    store
+        .expect_overview()
+        .returning(|| Ok(heimdex_core::query::Overview::default()));
+    Arc::new(store)
+}
+
+/// `GET` [`OVERVIEW`] with `token` as the bearer.
+pub async fn call_overview(server: &TestServer, token: &str) -> Reply {
+    server
+        .get(OVERVIEW, &[("authorization", &format!("Bearer {token}"))])
+        .await
+}
