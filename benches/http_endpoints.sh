@@ -239,7 +239,7 @@ days_of() { echo "${1%d}"; }
 
 wants() { [[ " $ENDPOINTS " == *" $1 "* ]]; }
 
-# Each case: the path, and the SQL the PostgreSQL store sends for it (heimdex-adapters/src/postgres/
+# Each case: the path, and the SQL the PostgreSQL store sends for it (heimdex-adapters/postgres/src/
 # metrics), with the window as a pgbench variable so that, prepared, it is a bind parameter as well.
 ranged() {  # ranged NAME PATH FUNCTION [EXTRA_QUERY]
     local r

@@ -12,7 +12,7 @@
 #
 # What it does:
 # 1. Builds (release, in $CARGO_TARGET_DIR or target/) `heimdex` with the whisper and embeddings
-#    features and the `media_bench` example (heimdex-adapters/examples/media_bench.rs).
+#    features and the `media_bench` example (heimdex-adapters/models/examples/media_bench.rs).
 # 2. Makes speech.mp4: twelve 5 s shots of four lavfi test patterns (hard cuts at 5, 10, … 55 s),
 #    1280x720 25 fps, x264 `veryfast`, with benches/media/speech.txt spoken by espeak-ng (52 s,
 #    padded with silence to 60 s, AAC); silent.mp4: the same video with a silent audio track; and
@@ -56,8 +56,8 @@ fi
 PY=$VENV/bin/python
 
 if [[ -z ${NO_BUILD:-} ]]; then
-  (cd "$ROOT" && cargo build --release -p heimdex-server -p heimdex-adapters \
-    --features "heimdex-server/whisper heimdex-server/embeddings heimdex-adapters/whisper" \
+  (cd "$ROOT" && cargo build --release -p heimdex-server -p heimdex-models \
+    --features "heimdex-server/whisper heimdex-server/embeddings heimdex-models/whisper" \
     --bin heimdex --example media_bench)
 fi
 HEIMDEX=$TARGET/release/heimdex

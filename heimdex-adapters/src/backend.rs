@@ -6,12 +6,12 @@ use std::sync::Arc;
 use heimdex_core::queue::{JobQueue, RetryPolicy};
 use heimdex_core::{Result, Store};
 
-use super::WorkSignal;
 use crate::config::StoreConfig;
 use crate::embedded::queue::EmbeddedJobQueue;
 use crate::embedded::EmbeddedStore;
 use crate::postgres::queue::PgJobQueue;
 use crate::postgres::PgStore;
+use heimdex_core::WorkSignal;
 
 /// Everything a worker or an enqueuing command needs, on one database.
 #[derive(Debug, Clone)]

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use heimdex_core::{Result, Store};
 
-use crate::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 use crate::config::StoreConfig;
 use crate::embedded::EmbeddedStore;
 use crate::postgres::PgStore;
+use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 
 /// Opens the configured store and applies its migrations (safe on every start).
 pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {
@@ -42,7 +42,7 @@ pub async fn migrate(config: &StoreConfig) -> Result<()> {
     }
 }
 
-/// Sets `processing_finished_at` from `updated_at` where it is missing (see [`crate::backfill`](mod@crate::backfill)).
+/// Sets `processing_finished_at` from `updated_at` where it is missing (see [`heimdex_core::backfill`]).
 pub async fn backfill(
     config: &StoreConfig,
     options: BackfillOptions,

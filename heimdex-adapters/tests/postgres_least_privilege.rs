@@ -3,7 +3,7 @@
 //! and on a database whose default privileges grant Supabase's `anon`, `authenticated` and
 //! `service_role` everything new in `public`.
 
-mod support;
+use heimdex_testsupport as support;
 
 use heimdex_adapters::StoreConfig;
 use heimdex_core::Error;

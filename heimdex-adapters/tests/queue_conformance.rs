@@ -2,7 +2,7 @@
 //! many claimers on one embedded file, and `enqueue_file` on a real store.
 
 mod queue_support;
-mod support;
+use heimdex_testsupport as support;
 
 use std::sync::Arc;
 

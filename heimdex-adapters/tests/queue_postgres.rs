@@ -1,7 +1,7 @@
 //! The PostgreSQL queue under many claimers: every job claimed exactly once, batches that agree
 //! with single calls, and LISTEN/NOTIFY wake-ups.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::collections::HashMap;
 use std::sync::Arc;

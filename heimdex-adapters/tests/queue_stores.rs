@@ -3,7 +3,6 @@
 //! test runs against the embedded store and against PostgreSQL.
 
 mod queue_support;
-mod support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! lease can no longer write the video's status or its scenes, even before the newer attempt has
 //! written anything. On the embedded store and on PostgreSQL.
 
-mod support;
+use heimdex_testsupport as support;
 mod worker_support;
 
 use std::sync::Arc;

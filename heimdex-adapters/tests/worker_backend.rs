@@ -1,7 +1,7 @@
 //! The path the `heimdex enqueue` and `heimdex worker` commands take: `open_backend` on a store
 //! configuration, `enqueue_file`, then a worker with the backend's wake-up signal, on both stores.
 
-mod support;
+use heimdex_testsupport as support;
 mod worker_support;
 
 use std::sync::Arc;

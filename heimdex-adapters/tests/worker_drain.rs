@@ -3,7 +3,7 @@
 //! every metric but the cancelled count is the same before and after, and a second worker
 //! finishes the video. On the embedded store and on PostgreSQL.
 
-mod support;
+use heimdex_testsupport as support;
 mod worker_support;
 
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The worker on PostgreSQL: an idle worker is woken by LISTEN/NOTIFY (not by polling), runs the
 //! job through the store's sink, and buries a job that cannot run without stopping.
 
-mod support;
+use heimdex_testsupport as support;
 mod worker_support;
 
 use std::sync::Arc;

@@ -1,4 +1,5 @@
-//! Backfill of `processing_finished_at` for rows written before timing existed.
+//! Backfill of `processing_finished_at` for rows written before timing existed: the options,
+//! progress and report every store's backfill shares.
 //!
 //! READY and FAILED rows without `processing_finished_at` get it from `updated_at`, in batches.
 //! Nothing else is touched: start times, durations and queue times are never invented.

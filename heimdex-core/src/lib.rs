@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod backfill;
 pub mod cancel;
 pub mod catalog;
 pub mod error;
@@ -13,7 +14,9 @@ pub mod pipeline;
 pub mod query;
 pub mod queue;
 pub mod record;
+pub mod retry;
 pub mod scenes;
+pub mod signal;
 pub mod stage;
 pub mod stats;
 pub mod status;
@@ -33,6 +36,7 @@ pub use pipeline::{Pipeline, RunReport, SequentialPipeline, StageReport};
 pub use query::{Bucket, MetricsQuery, Page, RangeError, UserSort, Window};
 pub use queue::JobQueue;
 pub use scenes::{IndexedScenes, SceneIndex, SceneRecord};
+pub use signal::{Announcer, WorkSignal};
 pub use stage::{FailureKind, Outcome, Stage, StageError, StageName};
 pub use status::VideoStatus;
 pub use timing::{DurableSink, Flush, TimingEvent, TimingSink};

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::ids::{UserId, VideoId, WorkerId};
 use crate::job::{Job, JobOutcome};
+use crate::retry::Backoff;
 use crate::stage::FailureKind;
 use crate::time::Timestamp;
 
@@ -119,8 +120,12 @@ impl RetryPolicy {
         if attempt > self.max_retries {
             return None;
         }
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        Some(self.base_delay.saturating_mul(factor).min(self.max_delay))
+        let schedule = Backoff::new(
+            self.max_retries.saturating_add(1),
+            self.base_delay,
+            self.max_delay,
+        );
+        Some(schedule.delay(attempt))
     }
 }
 

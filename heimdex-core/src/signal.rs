@@ -1,4 +1,4 @@
-//! Wake-ups for idle workers: "a job may be claimable now".
+//! The work-signal port: wake-ups for idle workers, "a job may be claimable now".
 //!
 //! Announcements are hints, never the only way work is found: a worker that hears nothing still
 //! claims every `poll_interval`, so a lost announcement delays a job, it never loses it.

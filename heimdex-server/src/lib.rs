@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 mod dashboard;

@@ -1,4 +1,4 @@
-//! The backfill on the embedded store (see [`crate::backfill`]).
+//! The backfill on the embedded store (see [`heimdex_core::backfill`]).
 //!
 //! READY and FAILED rows without `processing_finished_at` get it from `updated_at`, one batch per
 //! transaction. Nothing else changes: not start times, durations or queue times (never invented),
@@ -9,7 +9,7 @@ use heimdex_core::Result;
 use sqlx::SqlitePool;
 
 use super::error::db;
-use crate::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 
 const CANDIDATES: &str = "status IN ('READY', 'FAILED') AND processing_finished_at IS NULL";
 

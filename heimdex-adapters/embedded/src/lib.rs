@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> heimdex_core::Result<()> {
-//! use heimdex_adapters::embedded::EmbeddedStore;
+//! use heimdex_embedded::EmbeddedStore;
 //! use heimdex_core::{MetricsQuery, Window};
 //!
 //! let store = EmbeddedStore::open(std::path::Path::new(".heimdex/heimdex.db")).await?;
@@ -45,6 +45,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use heimdex_core::time::Timestamp;
+use heimdex_core::timing::buffered::BufferedSink;
 use heimdex_core::{Error, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -52,7 +53,7 @@ use sqlx::SqlitePool;
 pub use options::EmbeddedOptions;
 
 /// The embedded schema's migrations (`migrations/embedded`), applied by [`EmbeddedStore::open`].
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/embedded");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/embedded");
 
 /// Where the store reads the time; tests may pin it (see [`EmbeddedOptions::with_clock`]).
 pub(crate) type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -60,7 +61,7 @@ pub(crate) type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 /// The embedded (SQLite) store. See the [module docs](self).
 pub struct EmbeddedStore {
     pool: SqlitePool,
-    sink: sink::SinkHandle,
+    sink: BufferedSink,
     clock: Clock,
 }
 
@@ -126,7 +127,7 @@ impl EmbeddedStore {
 
     fn start(pool: SqlitePool, options: EmbeddedOptions) -> Self {
         let clock = options.clock.clone();
-        let sink = sink::SinkHandle::spawn(pool.clone(), &options);
+        let sink = sink::spawn(pool.clone(), &options);
         Self { pool, sink, clock }
     }
 
@@ -152,12 +153,12 @@ impl EmbeddedStore {
     }
 
     /// Sets `processing_finished_at` from `updated_at` where it is missing; see
-    /// [`crate::backfill`](mod@crate::backfill).
+    /// [`heimdex_core::backfill`].
     pub async fn backfill(
         &self,
-        options: crate::BackfillOptions,
-        progress: &(dyn Fn(crate::BackfillProgress) + Send + Sync),
-    ) -> Result<crate::BackfillReport> {
+        options: heimdex_core::backfill::BackfillOptions,
+        progress: &(dyn Fn(heimdex_core::backfill::BackfillProgress) + Send + Sync),
+    ) -> Result<heimdex_core::backfill::BackfillReport> {
         backfill::run(&self.pool, options, progress).await
     }
 

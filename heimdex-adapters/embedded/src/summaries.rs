@@ -207,7 +207,7 @@ fn recent_search(row: &SqliteRow) -> Result<RecentSearch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embedded::EmbeddedStore;
+    use crate::EmbeddedStore;
 
     /// The plan's steps, e.g. `SCAN videos USING COVERING INDEX …`.
     async fn plan(store: &EmbeddedStore, sql: &str) -> Vec<String> {

@@ -1,5 +1,4 @@
 //! The embedded store's backfill: `processing_finished_at` from `updated_at`, nothing invented.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
@@ -7,7 +6,7 @@ use std::sync::Mutex;
 
 use chrono::TimeDelta;
 use embedded_support::{file_store, t0, TempDir};
-use heimdex_adapters::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 

@@ -1,5 +1,4 @@
 //! The embedded store's catalog: profiles, videos, searches and imports, on a real SQLite file.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 

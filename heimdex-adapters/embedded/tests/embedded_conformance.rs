@@ -1,16 +1,15 @@
 //! The embedded store against the core's conformance suites, and against `MemoryStore` (the
 //! reference) on random datasets of 10,000 videos over 400 days.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
 use embedded_support::TempDir;
-use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_core::memory::MemoryStore;
 use heimdex_core::testkit::{
     assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
 use heimdex_core::{time, Catalog, Window};
+use heimdex_embedded::EmbeddedStore;
 
 #[tokio::test]
 async fn golden_metrics_conformance_on_a_file() {

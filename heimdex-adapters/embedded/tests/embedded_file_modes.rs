@@ -1,6 +1,6 @@
 //! The embedded store's folders and files are owner-only on Unix: the database holds names and
 //! search text, so no other local user may read it.
-#![cfg(all(feature = "embedded", unix))]
+#![cfg(unix)]
 
 mod embedded_support;
 
@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use embedded_support::{profile, TempDir};
-use heimdex_adapters::embedded::EmbeddedStore;
+use heimdex_embedded::EmbeddedStore;
 
 /// The permission bits in octal, e.g. `"600"`.
 fn mode(path: &Path) -> String {

@@ -1,17 +1,16 @@
 //! The embedded store's metrics on the contract's golden data (§6), on a real SQLite file.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
 use chrono::TimeDelta;
 use embedded_support::{pinned, t0, TempDir};
-use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_core::record::{Dataset, SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
     Bucket, Catalog, Error, MetricsQuery, Page, SearchId, StageName, UserId, UserSort, VideoId,
     VideoStatus, Window,
 };
+use heimdex_embedded::EmbeddedStore;
 use uuid::Uuid;
 
 fn ago(days: i64, minutes: i64) -> Timestamp {

@@ -1,11 +1,10 @@
 //! Opening the embedded store: folders, reopening, migrations, and files that are not databases.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
 use embedded_support::{file_store, profile, TempDir};
-use heimdex_adapters::embedded::{EmbeddedStore, MIGRATOR};
 use heimdex_core::{Catalog, Error};
+use heimdex_embedded::{EmbeddedStore, MIGRATOR};
 use sqlx::SqlitePool;
 
 /// Every table, index and migration record, to show that a second migration changes nothing.

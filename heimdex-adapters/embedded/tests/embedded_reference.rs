@@ -2,19 +2,18 @@
 //! naive reference), on a random dataset of 10,000 videos over 400 days with rows placed exactly
 //! on and just outside each window's start and with tied timestamps. This is what proves the SQL
 //! pre-filters never drop a row a metric counts.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
 use chrono::TimeDelta;
 use embedded_support::{pinned, same_json, t0, TempDir};
-use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_core::record::{Dataset, SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
     stats, Bucket, Catalog, MetricsQuery, Page, SearchId, StageName, UserId, UserSort, VideoId,
     VideoStatus, Window,
 };
+use heimdex_embedded::EmbeddedStore;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -1,6 +1,5 @@
 //! The embedded store's timing sink: what each event writes, and that events for unknown videos,
 //! stale events and absurd durations are counted and dropped without corrupting a row.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 

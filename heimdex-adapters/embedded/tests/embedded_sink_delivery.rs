@@ -1,7 +1,6 @@
 //! Delivery of the embedded store's timing sink: `record` never blocks (a full channel drops and
 //! counts), a locked database is retried with backoff and then given up on, and the writer drains
 //! on close and on drop.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
@@ -9,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use embedded_support::events::{new_video, stage_done, stage_rows, started, write_lock};
 use embedded_support::{file_store, t0, TempDir};
-use heimdex_adapters::embedded::{EmbeddedOptions, EmbeddedStore};
 use heimdex_core::{Catalog, Flush, StageName, TimingSink, VideoStatus};
+use heimdex_embedded::{EmbeddedOptions, EmbeddedStore};
 
 #[tokio::test]
 async fn a_full_channel_drops_and_counts_instead_of_blocking() {

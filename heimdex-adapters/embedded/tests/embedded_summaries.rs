@@ -1,19 +1,18 @@
 //! The overview, users list and user detail, which the embedded store aggregates in SQL, against
 //! the core's summaries over all rows (the naive reference): many users with tied sort keys, every
 //! page, every detail; and rows with a column these answers never read that does not decode.
-#![cfg(feature = "embedded")]
 
 mod embedded_support;
 
 use chrono::TimeDelta;
 use embedded_support::{file_store, same_json, t0, TempDir};
-use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_core::record::{Dataset, SearchRecord, UserProfile, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
     stats, Catalog, Error, MetricsQuery, Page, SearchId, UserId, UserSort, VideoId, VideoStatus,
     Window,
 };
+use heimdex_embedded::EmbeddedStore;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -40,7 +40,7 @@ impl From<&SceneDetectionConfig> for DecoderSettings {
 }
 
 /// The time base (seconds per tick) and start tick of stream `index`.
-pub(crate) fn clock(input: &Input, index: usize) -> Option<(f64, i64)> {
+pub fn clock(input: &Input, index: usize) -> Option<(f64, i64)> {
     let stream = input.stream(index)?;
     let start = Some(stream.start_time()).filter(|&t| t != NO_PTS);
     Some((f64::from(stream.time_base()), start.unwrap_or(0)))

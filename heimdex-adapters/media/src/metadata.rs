@@ -11,7 +11,7 @@ use super::blocking::run_blocking;
 use super::facts::MediaFacts;
 use super::open::{open_input, Formats};
 use super::probe;
-use crate::stages::SourceFile;
+use heimdex_stages::SourceFile;
 
 /// Runs as `metadata`: opens the source with FFmpeg (on the blocking pool), leaves its
 /// [`MediaFacts`] in the job's context and writes duration, frame rate and size to the video's

@@ -20,11 +20,10 @@ use super::error::{init, open_error, refused};
 
 /// What a caller reads: a video source, or a picture (a keyframe JPEG Heimdex wrote).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Formats {
+pub enum Formats {
     /// Video containers only.
     Video,
     /// Single images, and video containers (whose first frame is the picture).
-    #[cfg_attr(not(feature = "embeddings"), allow(dead_code))]
     Picture,
 }
 
@@ -98,9 +97,9 @@ pub(crate) fn open_input(
     open_interruptible(path, formats, move || flag.is_set())
 }
 
-/// [`open_input`] for a caller with a stop signal of its own: FFmpeg gives up (`cancelled`) once
+/// Opens a source as the media stages do, for a caller with a stop signal of its own: FFmpeg gives up (`cancelled`) once
 /// `stopped` returns true, and so does every later read of the input.
-pub(crate) fn open_interruptible(
+pub fn open_interruptible(
     path: &Path,
     formats: Formats,
     stopped: impl FnMut() -> bool + Send + 'static,

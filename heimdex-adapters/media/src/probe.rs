@@ -17,7 +17,7 @@ use super::rotation::{shown_size, stream_rotation};
 /// `AV_TIME_BASE`: the container duration's unit is a microsecond.
 const AV_TIME_BASE: f64 = 1_000_000.0;
 /// `AV_NOPTS_VALUE`: no timestamp or duration.
-pub(crate) const NO_PTS: i64 = i64::MIN;
+pub const NO_PTS: i64 = i64::MIN;
 
 /// The facts of an opened source. Fails as `input` when it has no video stream, or zero duration;
 /// as `cancelled` when `stop` is set while its packets are read to measure its duration.
@@ -127,7 +127,7 @@ fn is_single_frame(frames: Option<u64>, frame_rate: Option<f64>, duration_s: f64
 }
 
 /// The first video stream that is not cover art, preferring one marked default.
-pub(crate) fn video_stream(input: &Input) -> Option<Stream<'_>> {
+pub fn video_stream(input: &Input) -> Option<Stream<'_>> {
     let videos = || {
         input.streams().filter(|s| {
             s.parameters().medium() == Type::Video

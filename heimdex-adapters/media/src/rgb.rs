@@ -17,10 +17,7 @@ use super::probe;
 /// Each of `paths` (any image or video FFmpeg reads; a video gives its first frame) as packed
 /// RGB24, `side` pixels square, on the blocking pool. Fails as opening a source does (`input`
 /// for a missing or unreadable file) or as `decode` when scaling fails.
-pub(crate) async fn images_rgb(
-    paths: Vec<PathBuf>,
-    side: usize,
-) -> Result<Vec<Vec<u8>>, StageError> {
+pub async fn images_rgb(paths: Vec<PathBuf>, side: usize) -> Result<Vec<Vec<u8>>, StageError> {
     run_blocking("scene_processing", move |stop| {
         paths
             .iter()

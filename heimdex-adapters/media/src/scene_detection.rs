@@ -14,8 +14,8 @@ use super::frames::{frame_scores, FrameScores};
 use super::metadata::source_path;
 use super::open::{open_input, Formats};
 use super::probe;
-use super::scene::Scenes;
 use crate::cores::ThreadBudget;
+use heimdex_stages::Scenes;
 
 /// Runs as `scene_detection`: decodes the video stream (multithreaded, on the blocking pool),
 /// scores each frame against the previous one and cuts where [`SceneDetectionConfig`] says,

@@ -6,7 +6,7 @@ use heimdex_core::{
 };
 
 use super::keyframe_extractor::KeyframeExtractor;
-use super::scene::Scenes;
+use heimdex_stages::Scenes;
 
 /// Runs as `scene_processing` in builds without the `embeddings` feature: gives every scene its
 /// keyframes and frame quality ([`KeyframeExtractor`]) and leaves the scenes as

@@ -2,16 +2,15 @@
 //! and VP9 in WebM each go through `metadata`, scene detection (the cut found on its frame) and
 //! keyframes (upright JPEGs with a quality and a perceptual hash).
 
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
 use std::path::PathBuf;
 
-use heimdex_adapters::media::{
+use heimdex_core::{SceneRecord, VideoId};
+use heimdex_media::{
     detect_scenes, KeyframeConfig, KeyframeExtractor, MediaFacts, Metadata, SceneDetectionConfig,
 };
-use heimdex_core::{SceneRecord, VideoId};
 use keyframes_support::is_jpeg;
 use media_support::{run_stage, store_with_video, Clips, FPS};
 

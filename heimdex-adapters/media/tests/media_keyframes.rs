@@ -2,14 +2,13 @@
 //! a scene gets and from when, what they score, where they are written, and how a missing or
 //! broken source fails.
 
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
-use heimdex_adapters::media::{
+use heimdex_core::{FailureKind, IndexedScenes, SceneRecord, Stage, VideoId};
+use heimdex_media::{
     KeyframeConfig, KeyframeExtractor, SceneFrames, SceneKeyframes, MIN_BRIGHTNESS,
 };
-use heimdex_core::{FailureKind, IndexedScenes, SceneRecord, Stage, VideoId};
 use keyframes_support::{
     file_names, image_mean_gray, is_jpeg, job_with_scenes, level_of_second, second_of_level,
     seconds_clip,

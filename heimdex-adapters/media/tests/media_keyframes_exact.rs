@@ -3,15 +3,14 @@
 //! way to a target), in MPEG-TS (no index, so a seek can land between keyframes) and as a raw
 //! H.264 stream (no timestamps, no seeking).
 
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor};
 use heimdex_core::{SceneRecord, VideoId};
+use heimdex_media::{KeyframeConfig, KeyframeExtractor};
 use keyframes_support::{frame_gray, image_gray, mean_abs_diff};
 use media_support::{Clips, FPS};
 

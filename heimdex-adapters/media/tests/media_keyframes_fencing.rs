@@ -2,15 +2,14 @@
 //! its lease (an older attempt still running) never touches the newer attempt's files; a newer
 //! attempt removes the older attempts' folders and the flat layout's files, nothing else.
 
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor, SceneFrames};
 use heimdex_core::{IndexedScenes, SceneRecord, Stage, VideoId};
+use heimdex_media::{KeyframeConfig, KeyframeExtractor, SceneFrames};
 use keyframes_support::{file_names, is_jpeg, job_with_scenes, seconds_clip};
 use media_support::Clips;
 

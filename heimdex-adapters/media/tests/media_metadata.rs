@@ -1,12 +1,12 @@
 //! The `metadata` stage on clips made with the ffmpeg CLI: the facts of a known clip, what it
 //! writes to the catalog, and a clear `input` failure for each kind of broken source.
 
-mod media_support;
+use heimdex_testsupport::media as media_support;
 
 use std::sync::Arc;
 
-use heimdex_adapters::media::{MediaFacts, Metadata};
 use heimdex_core::{Catalog, FailureKind, VideoId};
+use heimdex_media::{MediaFacts, Metadata};
 use media_support::{failure, run_stage, store_with_video, Clips, FPS};
 
 #[tokio::test]

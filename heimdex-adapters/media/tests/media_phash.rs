@@ -2,14 +2,13 @@
 //! after re-encoding at another size, different shots do not, the hash is that of the JPEG
 //! written, and a scene carries its best keyframe's hash.
 
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
 use std::path::{Path, PathBuf};
 
-use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor, SceneKeyframes};
 use heimdex_core::{PerceptualHash, SceneRecord, VideoId};
+use heimdex_media::{KeyframeConfig, KeyframeExtractor, SceneKeyframes};
 use keyframes_support::image_gray;
 use media_support::Clips;
 

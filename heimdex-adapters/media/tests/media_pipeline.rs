@@ -1,13 +1,13 @@
 //! `media_pipeline` end to end on the memory store: a good clip passes every stage, and each
 //! broken source fails at the stage that should catch it while the next job still runs.
 
-mod media_support;
+use heimdex_testsupport::media as media_support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use heimdex_adapters::media::{media_pipeline, MediaFacts, Scenes};
 use heimdex_core::{Cancellation, FailureKind, Job, JobOutcome, Pipeline, StageName, Store};
+use heimdex_media::{media_pipeline, MediaFacts, Scenes};
 use media_support::{store_with_video, Clips};
 
 #[tokio::test]

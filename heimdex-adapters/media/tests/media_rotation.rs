@@ -2,15 +2,14 @@
 //! matrix that says to turn them), made with the ffmpeg CLI: `metadata` reports the size as shown
 //! and the quarter turn, and keyframes come out upright, as the CLI's own autorotation shows them.
 
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor, MediaFacts, Metadata};
 use heimdex_core::{Catalog, SceneRecord, VideoId};
+use heimdex_media::{KeyframeConfig, KeyframeExtractor, MediaFacts, Metadata};
 use keyframes_support::{frame_gray, image_gray, mean_abs_diff};
 use media_support::{run_stage, store_with_video, Clips};
 

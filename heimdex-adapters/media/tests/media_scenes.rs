@@ -1,14 +1,14 @@
 //! The `scene_detection` stage on clips made with the ffmpeg CLI: hard cuts at known times are
 //! found within a frame, fades and static shots are not cut, and broken clips fail clearly.
 
-mod media_support;
+use heimdex_testsupport::media as media_support;
 
 use std::path::Path;
 
-use heimdex_adapters::media::{
+use heimdex_core::{FailureKind, Job, JobContext, Stage, VideoId};
+use heimdex_media::{
     detect_scenes, MediaFacts, Metadata, SceneDetection, SceneDetectionConfig, Scenes,
 };
-use heimdex_core::{FailureKind, Job, JobContext, Stage, VideoId};
 use media_support::{failure, run_stage, store_with_video, Clips, FPS};
 
 /// Runs `metadata` then `scene_detection` on `path` and returns the context.

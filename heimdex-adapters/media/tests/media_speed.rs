@@ -3,11 +3,11 @@
 //!
 //! `cargo test --release -p heimdex-adapters --features media --test media_speed -- --ignored --nocapture`
 
-mod media_support;
+use heimdex_testsupport::media as media_support;
 
 use std::time::Instant;
 
-use heimdex_adapters::media::{decode_only, detect_scenes, SceneDetectionConfig};
+use heimdex_media::{decode_only, detect_scenes, SceneDetectionConfig};
 use media_support::Clips;
 
 #[test]

@@ -3,7 +3,7 @@
 //! `metadata` without opening what they name; a path is never read as an FFmpeg URL; and a
 //! cancelled job lets go of its source at once, even one that never ends.
 
-mod media_support;
+use heimdex_testsupport::media as media_support;
 
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
@@ -13,12 +13,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use heimdex_adapters::media::{media_pipeline, Metadata, RefusedContainer, SceneDetection};
 use heimdex_core::memory::MemoryStore;
 use heimdex_core::{
     CancelReason, Cancellation, FailureKind, Job, JobOutcome, Pipeline, SequentialPipeline, Stage,
     StageName, VideoId,
 };
+use heimdex_media::{media_pipeline, Metadata, RefusedContainer, SceneDetection};
 use media_support::{failure, run_stage, store_with_video, Clips};
 
 /// A 2 s, 160x120 clip of testsrc made with `codec` into `name` (its extension picks the

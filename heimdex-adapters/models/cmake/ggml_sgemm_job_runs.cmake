@@ -44,7 +44,7 @@ set(_tail_before [==[
 
 set(_head_after [==[
         // Heimdex: runs of jobs. The counter hands out nth * 8 runs of consecutive jobs rather
-        // than one job at a time (heimdex-adapters/cmake/ggml_sgemm_job_runs.cmake).
+        // than one job at a time (heimdex-adapters/models/cmake/ggml_sgemm_job_runs.cmake).
         const int64_t nb_run = std::min<int64_t>(nb_job, params->nth * 8);
         const int64_t run_size = (nb_job + nb_run - 1) / nb_run;
         int64_t run = params->ith;

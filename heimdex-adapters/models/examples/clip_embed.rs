@@ -3,7 +3,7 @@
 //! Face's `CLIPModel` on the same weights and pixels.
 //!
 //! ```sh
-//! cargo build --release -p heimdex-adapters --features embeddings --example clip_embed
+//! cargo build --release -p heimdex-models --features "media embeddings" --example clip_embed
 //! clip_embed random DIR [IMAGE PATCH HIDDEN MLP LAYERS HEADS PROJECTION]
 //!                                   # config.json + model.safetensors, random weights
 //!                                   # (default shape: ClipShape::TINY)
@@ -36,7 +36,7 @@ fn main() {
 mod clip {
     use std::path::Path;
 
-    use heimdex_adapters::embeddings::{write_random_clip_model, ClipShape, ImageEmbedder};
+    use heimdex_models::embeddings::{write_random_clip_model, ClipShape, ImageEmbedder};
     use serde_json::json;
 
     const USAGE: &str = "usage: clip_embed random DIR [IMAGE PATCH HIDDEN MLP LAYERS HEADS \

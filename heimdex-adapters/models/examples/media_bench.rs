@@ -3,7 +3,7 @@
 //! transcription), next to PySceneDetect and faster-whisper on the same file.
 //!
 //! ```sh
-//! cargo build --release -p heimdex-adapters --features whisper --example media_bench
+//! cargo build --release -p heimdex-models --features whisper --example media_bench
 //! media_bench decode FILE            # {"what":"decode","seconds":…,"frames":…}: every frame
 //!                                   # decoded exactly (deblocking on)
 //! media_bench decode-fast FILE       # decoded as scene detection decodes (deblocking skipped)
@@ -44,11 +44,11 @@ mod bench {
     use std::path::Path;
     use std::time::Instant;
 
-    use heimdex_adapters::media::{
+    use heimdex_core::{SceneRecord, VideoId};
+    use heimdex_media::{
         decode_only, detect_scenes, KeyframeConfig, KeyframeExtractor, SceneDetectionConfig,
     };
-    use heimdex_adapters::whisper::{transcribe_file, TranscriptionConfig};
-    use heimdex_core::{SceneRecord, VideoId};
+    use heimdex_models::whisper::{transcribe_file, TranscriptionConfig};
     use serde_json::json;
 
     const USAGE: &str =

@@ -1,4 +1,4 @@
-//! Where the set-up scripts put model files and the stages look for them: [`locate_model`].
+//! [`locate_model`]: where the set-up scripts put model files and the stages look for them.
 
 use std::path::{Path, PathBuf};
 

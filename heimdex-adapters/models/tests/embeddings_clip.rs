@@ -3,18 +3,17 @@
 //! clips made with the ffmpeg CLI.
 
 mod embeddings_support;
-#[path = "media_support/keyframes.rs"]
-mod keyframes_support;
-mod media_support;
+use heimdex_testsupport::media as media_support;
+use heimdex_testsupport::media::keyframes as keyframes_support;
 
 use std::path::{Path, PathBuf};
 
-use heimdex_adapters::embeddings::{
+use heimdex_core::{FailureKind, IndexedScenes, SceneRecord, Stage, VideoId};
+use heimdex_media::{KeyframeConfig, KeyframeExtractor};
+use heimdex_models::embeddings::{
     embed_scene_images, write_random_clip_model, ClipShape, EmbedError, ImageEmbedder,
     SceneProcessing, CLIP_MODEL_ENV,
 };
-use heimdex_adapters::media::{KeyframeConfig, KeyframeExtractor};
-use heimdex_core::{FailureKind, IndexedScenes, SceneRecord, Stage, VideoId};
 use keyframes_support::job_with_scenes;
 use media_support::Clips;
 

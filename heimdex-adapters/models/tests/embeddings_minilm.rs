@@ -4,8 +4,8 @@
 mod embeddings_support;
 
 use embeddings_support::{embed, embedder};
-use heimdex_adapters::embeddings::{cosine, EmbedError, TextEmbedder, EMBEDDING_DIM};
 use heimdex_core::{FailureKind, StageError};
+use heimdex_models::embeddings::{cosine, EmbedError, TextEmbedder, EMBEDDING_DIM};
 
 #[tokio::test]
 async fn a_sentence_is_closer_to_its_paraphrase_than_to_an_unrelated_one() {

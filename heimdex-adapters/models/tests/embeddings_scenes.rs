@@ -3,10 +3,10 @@
 mod embeddings_support;
 
 use embeddings_support::{embed, embedder};
-use heimdex_adapters::embeddings::{embed_scenes, SceneProcessing, TranscriptSegments};
 use heimdex_core::{
     FailureKind, IndexedScenes, Job, JobContext, SceneRecord, Stage, StageName, VideoId,
 };
+use heimdex_models::embeddings::{embed_scenes, SceneProcessing, TranscriptSegments};
 
 fn segments() -> Vec<(f64, f64, String)> {
     vec![
@@ -108,7 +108,7 @@ async fn without_scenes_the_stage_fails_as_internal() {
 #[cfg(feature = "whisper")]
 #[tokio::test]
 async fn the_stage_reads_the_whisper_transcript() {
-    use heimdex_adapters::whisper::{Segment, Transcript};
+    use heimdex_models::whisper::{Segment, Transcript};
     let embedder = embedder();
     let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "unused.mp4"));
     ctx.insert(IndexedScenes(three_scenes()));

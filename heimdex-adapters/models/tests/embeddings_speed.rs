@@ -8,7 +8,7 @@ mod embeddings_support;
 use std::time::Instant;
 
 use embeddings_support::embedder;
-use heimdex_adapters::embeddings::TextEmbedder;
+use heimdex_models::embeddings::TextEmbedder;
 
 const SUBJECTS: [&str; 8] = [
     "The reporter",

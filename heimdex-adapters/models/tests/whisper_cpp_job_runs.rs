@@ -1,5 +1,5 @@
 //! whisper.cpp is built with ggml's tinyBLAS handing out runs of jobs
-//! (`heimdex-adapters/cmake/ggml_sgemm_job_runs.cmake`, wired in by `.cargo/config.toml`).
+//! (`heimdex-adapters/models/cmake/ggml_sgemm_job_runs.cmake`, wired in by `.cargo/config.toml`).
 //!
 //! The edit changes speed, not results, so the tests check the build itself: the copy of
 //! whisper.cpp that whisper-rs-sys compiled in this target folder carries it, and the script

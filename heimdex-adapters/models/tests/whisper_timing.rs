@@ -6,7 +6,7 @@
 
 mod whisper_support;
 
-use heimdex_adapters::whisper::{transcribe_file, Segment};
+use heimdex_models::whisper::{transcribe_file, Segment};
 use whisper_support::{config, model, wer, Clips, SENTENCE};
 
 #[tokio::test]

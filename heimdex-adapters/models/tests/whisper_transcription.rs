@@ -8,10 +8,10 @@ mod whisper_support;
 
 use std::path::{Path, PathBuf};
 
-use heimdex_adapters::whisper::{
+use heimdex_core::{FailureKind, Job, JobContext, Stage, StageName, VideoId};
+use heimdex_models::whisper::{
     import_whisper, transcribe_file, Transcript, Transcription, TranscriptionConfig, WeightType,
 };
-use heimdex_core::{FailureKind, Job, JobContext, Stage, StageName, VideoId};
 use whisper_support::{config, model, wer, wheel, Clips, SENTENCE};
 
 /// Runs the stage on `path` and returns what it left in the context.

@@ -4,9 +4,9 @@
 
 mod whisper_support;
 
-use heimdex_adapters::media::RefusedContainer;
-use heimdex_adapters::whisper::Transcription;
 use heimdex_core::{FailureKind, Job, JobContext, Stage, VideoId};
+use heimdex_media::RefusedContainer;
+use heimdex_models::whisper::Transcription;
 use whisper_support::{config, model, Clips};
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! The backfill on the PostgreSQL store (see [`crate::backfill`]).
+//! The backfill on the PostgreSQL store (see [`heimdex_core::backfill`]).
 //!
 //! READY and FAILED rows without `processing_finished_at` get it from `updated_at`, one batch per
 //! transaction (the partial index `idx_videos_backfill` finds them). Nothing else changes: not
@@ -10,7 +10,7 @@ use heimdex_core::Result;
 use sqlx::PgPool;
 
 use super::error::db;
-use crate::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 
 const CANDIDATES: &str = "status IN ('READY', 'FAILED') AND processing_finished_at IS NULL";
 

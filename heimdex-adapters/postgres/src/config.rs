@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use heimdex_core::retry::Backoff;
+
 /// Settings of a [`PgStore`](super::PgStore). The defaults suit a shared server with a few
 /// workers; every field has a `with_*` setter.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,13 +75,11 @@ impl PgOptions {
         self
     }
 
-    /// The pause before retry number `retry` (1-based): `retry_backoff · 2^(retry-1)`, at most
-    /// `max_backoff`.
-    pub fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32 << retry.saturating_sub(1).min(20);
-        self.retry_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff)
+    /// The writer's retry schedule: [`write_attempts`](Self::write_attempts) tries, pauses
+    /// doubling from [`retry_backoff`](Self::retry_backoff) up to
+    /// [`max_backoff`](Self::max_backoff).
+    pub fn backoff(&self) -> Backoff {
+        Backoff::new(self.write_attempts, self.retry_backoff, self.max_backoff)
     }
 }
 
@@ -88,15 +88,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_up_to_the_cap() {
-        let o = PgOptions::default().with_retries(
-            5,
-            Duration::from_millis(100),
-            Duration::from_millis(350),
+    fn the_retry_settings_are_the_writers_backoff() {
+        let (first, max) = (Duration::from_millis(100), Duration::from_millis(350));
+        let o = PgOptions::default().with_retries(5, first, max);
+        assert_eq!(o.backoff(), Backoff::new(5, first, max));
+        let o = PgOptions::default().with_retries(0, max, first);
+        assert_eq!(
+            o.backoff(),
+            Backoff::new(1, max, max),
+            "one try at least; cap ≥ first"
         );
-        let pauses: Vec<u128> = (1..=5).map(|r| o.backoff(r).as_millis()).collect();
-        assert_eq!(pauses, [100, 200, 350, 350, 350]);
-        assert_eq!(o.backoff(100), Duration::from_millis(350));
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> heimdex_core::Result<()> {
-//! use heimdex_adapters::postgres::PgStore;
+//! use heimdex_postgres::PgStore;
 //! use heimdex_core::{MetricsQuery, Window};
 //!
 //! let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/heimdex", 10).await?;
@@ -45,6 +45,7 @@ mod sink;
 
 use std::fmt;
 
+use heimdex_core::timing::buffered::BufferedSink;
 use heimdex_core::Result;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -53,12 +54,12 @@ pub use config::PgOptions;
 
 /// The PostgreSQL migrations (`migrations/postgres`): schema, metric functions, job queue.
 /// Prefer [`PgStore::migrate`], which also takes back what default privileges grant.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 /// The PostgreSQL store. See the [module docs](self).
 pub struct PgStore {
     pool: PgPool,
-    sink: sink::SinkHandle,
+    sink: BufferedSink,
 }
 
 impl PgStore {
@@ -89,7 +90,7 @@ impl PgStore {
     /// [`from_pool`](Self::from_pool) with explicit writer options (the pool settings in
     /// `options` are not used: the pool is already made).
     pub fn from_pool_with(pool: PgPool, options: PgOptions) -> Self {
-        let sink = sink::SinkHandle::spawn(pool.clone(), &options);
+        let sink = sink::spawn(pool.clone(), &options);
         Self { pool, sink }
     }
 
@@ -116,12 +117,12 @@ impl PgStore {
     }
 
     /// Sets `processing_finished_at` from `updated_at` where it is missing; see
-    /// [`crate::backfill`](mod@crate::backfill).
+    /// [`heimdex_core::backfill`].
     pub async fn backfill(
         &self,
-        options: crate::BackfillOptions,
-        progress: &(dyn Fn(crate::BackfillProgress) + Send + Sync),
-    ) -> Result<crate::BackfillReport> {
+        options: heimdex_core::backfill::BackfillOptions,
+        progress: &(dyn Fn(heimdex_core::backfill::BackfillProgress) + Send + Sync),
+    ) -> Result<heimdex_core::backfill::BackfillReport> {
         backfill::run(&self.pool, options, progress).await
     }
 

@@ -1,12 +1,12 @@
 //! The PostgreSQL backfill: `processing_finished_at` from `updated_at` for READY/FAILED rows that
 //! lack it, in batches; nothing invented; a dry run and a second run change nothing.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::sync::Mutex;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use heimdex_adapters::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 use support::pg::TestDb;

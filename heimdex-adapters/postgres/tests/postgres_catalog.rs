@@ -1,6 +1,6 @@
 //! The PostgreSQL store's catalog: profiles, videos, searches, stage timings and bulk import.
 
-mod support;
+use heimdex_testsupport as support;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use heimdex_core::record::{

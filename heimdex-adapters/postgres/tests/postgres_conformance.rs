@@ -3,7 +3,7 @@
 //! days, with nulls, failures and zero durations) answered exactly as the in-memory store answers
 //! them.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! The metric functions are executable only by roles granted them, and none is SECURITY DEFINER
 //! without a pinned search_path.
 
-mod support;
+use heimdex_testsupport as support;
 
 use sqlx::{Connection, Executor, PgConnection, Row};
 use support::pg::TestDb;

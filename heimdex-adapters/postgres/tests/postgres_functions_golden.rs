@@ -1,7 +1,7 @@
 //! `psql` calls to each SQL metric function on the golden data (docs/spec.md#golden-data) return
 //! the spec's numbers: what an operator sees at the `psql` prompt is what the admin API answers.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::process::Command;
 

@@ -1,9 +1,9 @@
 //! The PostgreSQL migrations: transactional, idempotent, additive over an origin database, every
 //! timing column and index commented, and the metric functions locked down.
 
-mod support;
+use heimdex_testsupport as support;
 
-use heimdex_adapters::postgres::MIGRATOR;
+use heimdex_postgres::MIGRATOR;
 use sqlx::{Executor, PgPool, Row};
 use support::pg::TestDb;
 

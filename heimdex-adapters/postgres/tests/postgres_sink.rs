@@ -2,17 +2,17 @@
 //! (checked against the in-memory store), and bad events counted and dropped without touching a
 //! row. Delivery (a `record` that never waits, close) is in `postgres_sink_delivery.rs`.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use heimdex_adapters::postgres::PgOptions;
 use heimdex_core::memory::MemoryStore;
 use heimdex_core::time::now;
 use heimdex_core::{
     Catalog, Flush, JobOutcome, Outcome, StageName, TimingEvent, TimingSink, UserId, VideoId,
 };
+use heimdex_postgres::PgOptions;
 use support::events::{comparable, stage, two_attempts, video_in};
 use support::pg::TestDb;
 

@@ -2,14 +2,14 @@
 //! connection; `close` writes what is still buffered; a pool closed under the sink means counted
 //! drops, not a panic. Outages of the server itself are in `postgres_sink_outage.rs`.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
-use heimdex_adapters::postgres::{PgOptions, PgStore};
 use heimdex_core::time::now;
 use heimdex_core::{Catalog, Flush, TimingEvent, TimingSink, UserId, VideoId};
+use heimdex_postgres::{PgOptions, PgStore};
 use support::events::{two_attempts, video_in};
 use support::pg::TestDb;
 

@@ -3,26 +3,23 @@
 //! left half-written. Each test runs its own throwaway cluster (initdb/pg_ctl) that it stops and
 //! starts.
 
-mod support;
+use heimdex_testsupport as support;
 
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
-use heimdex_adapters::postgres::{PgOptions, PgStore};
 use heimdex_core::record::{NewProfile, NewVideo};
 use heimdex_core::time::now;
 use heimdex_core::{
     Catalog, Flush, JobOutcome, MetricsQuery, TimingEvent, TimingSink, UserId, VideoId, VideoStatus,
 };
+use heimdex_postgres::{PgOptions, PgStore};
 use support::pg::{Cluster, TestDb};
 
 async fn setup(options: PgOptions) -> (Cluster, TestDb, PgStore, VideoId) {
     let cluster = Cluster::start();
     let db = TestDb::on_server(&cluster.url("postgres")).await;
-    heimdex_adapters::postgres::MIGRATOR
-        .run(db.pool())
-        .await
-        .unwrap();
+    heimdex_postgres::MIGRATOR.run(db.pool()).await.unwrap();
     let store = PgStore::connect_with(db.url(), options).await.unwrap();
     let owner = UserId::new_v4();
     store

@@ -12,8 +12,8 @@ use heimdex_core::{
 /// duplicates scenes).
 ///
 /// It takes [`IndexedScenes`] from the job's context (left by a scene-processing stage, with
-/// transcripts, keyframes and embeddings); without those, and with the `media` feature, the bare
-/// scene times of `scene_detection` (`media::Scenes`). With neither it fails as `internal`: the
+/// transcripts, keyframes and embeddings); without those, the bare
+/// scene times of `scene_detection` ([`Scenes`](crate::Scenes)). With neither it fails as `internal`: the
 /// pipeline was assembled without a stage that finds scenes.
 #[derive(Clone, Debug)]
 pub struct Indexing {
@@ -32,8 +32,7 @@ fn scenes_from(ctx: &JobContext) -> Option<Vec<SceneRecord>> {
     if let Some(IndexedScenes(scenes)) = ctx.get::<IndexedScenes>() {
         return Some(scenes.clone());
     }
-    #[cfg(feature = "media")]
-    if let Some(found) = ctx.get::<crate::media::Scenes>() {
+    if let Some(found) = ctx.get::<crate::Scenes>() {
         let bare = found.0.iter();
         return Some(
             bare.map(|s| SceneRecord::new(s.index, s.start_s, s.end_s))

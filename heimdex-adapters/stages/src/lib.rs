@@ -1,5 +1,6 @@
-//! Stages that need no native library, and the pipeline the `heimdex worker` command runs until
-//! the media stages (FFmpeg, Whisper, candle) are built in.
+//! Stages that need no native library, the pipeline the `heimdex worker` command runs without
+//! the media stages, [`enqueue_file`], and [`Scenes`], the scene times `scene_detection` leaves
+//! for later stages.
 //!
 //! - [`LocalSource`] (`downloading`): checks that the job's source is a readable, non-empty local
 //!   file and leaves a [`SourceFile`] in the job's context for later stages. Remote URIs fail with a
@@ -9,18 +10,22 @@
 //! - [`Hold`]: waits a fixed time under a stage name of your choice. It is a drill and demo tool
 //!   (watch jobs move, kill a worker mid-run); it does no work and says so in its name.
 
+pub mod enqueue;
 mod hold;
 mod indexing;
 mod local_source;
+mod scene;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use heimdex_core::SequentialPipeline;
 
+pub use enqueue::enqueue_file;
 pub use hold::Hold;
 pub use indexing::Indexing;
 pub use local_source::{LocalSource, SourceFile};
+pub use scene::{Scene, Scenes};
 
 /// The worker's built-in pipeline: [`LocalSource`], then a [`Hold`] named `hold` when `hold` is
 /// not zero.

@@ -12,7 +12,7 @@ use heimdex_core::queue::{EnqueueOutcome, JobQueue, NewJob, RetryPolicy};
 use heimdex_core::record::{NewProfile, NewVideo, VideoRecord};
 use heimdex_core::{FailureKind, JobOutcome, StageName, Store, UserId, VideoId};
 
-use crate::support::pg::TestDb;
+use heimdex_testsupport::pg::TestDb;
 
 type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 

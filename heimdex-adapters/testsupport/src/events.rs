@@ -29,6 +29,7 @@ pub async fn video_in(store: &dyn Catalog, owner: UserId, video: VideoId) {
     store.create_video(new).await.unwrap();
 }
 
+/// The start and end events of stage `name` of `attempt`, starting at `t0`, succeeding when `ok`.
 pub fn stage(
     video: VideoId,
     attempt: u32,

@@ -15,11 +15,11 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use heimdex_adapters::postgres::{PgOptions, PgStore};
+use heimdex_postgres::{PgOptions, PgStore};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
-pub use super::cluster::Cluster;
+pub use crate::cluster::Cluster;
 
 /// The server URL tests create their databases on: `DATABASE_URL`, or this process's cluster.
 pub fn server_url() -> String {
@@ -58,7 +58,7 @@ impl TestDb {
     /// A fresh database with every migration applied.
     pub async fn new() -> Self {
         let db = Self::empty().await;
-        heimdex_adapters::postgres::MIGRATOR
+        heimdex_postgres::MIGRATOR
             .run(&db.pool)
             .await
             .expect("migrate");

@@ -23,20 +23,24 @@
 //!
 //! # Examples
 //!
-//! A worker process on the configured store (PostgreSQL with `DATABASE_URL`, else the embedded
-//! file), stopped by SIGTERM or Ctrl-C:
+//! A worker process on a store and its queue (`heimdex_adapters::worker::open_backend` opens
+//! both, and the wake-up signal, from configuration), stopped by SIGTERM or Ctrl-C:
 //!
 //! ```no_run
-//! # async fn demo(pipeline: std::sync::Arc<dyn heimdex_core::Pipeline>) -> heimdex_core::Result<()> {
-//! use heimdex_adapters::worker::{open_backend, termination, Worker, WorkerConfig};
-//! use heimdex_adapters::StoreConfig;
+//! # use std::sync::Arc;
+//! # use heimdex_core::{queue::JobQueue, Pipeline, Store, WorkSignal};
+//! # async fn demo(
+//! #     store: Arc<dyn Store>,
+//! #     queue: Arc<dyn JobQueue>,
+//! #     signal: Arc<dyn WorkSignal>,
+//! #     pipeline: Arc<dyn Pipeline>,
+//! # ) -> heimdex_core::Result<()> {
+//! use heimdex_worker::{termination, Worker, WorkerConfig};
 //!
-//! let backend = open_backend(&StoreConfig::from_env(), Default::default()).await?;
 //! let config = WorkerConfig::default().with_concurrency(2);
-//! let worker = Worker::new(backend.queue.clone(), pipeline, backend.store.clone(), config)
-//!     .with_signal(backend.signal.clone());
+//! let worker = Worker::new(queue, pipeline, store.clone(), config).with_signal(signal);
 //! let report = worker.run(termination()).await;
-//! backend.store.flush().await?; // the last timing writes
+//! store.flush().await?; // the last timing writes
 //! println!("{report:?}");
 //! # Ok(()) }
 //! ```
@@ -44,15 +48,12 @@
 //! [`CancelReason::TimeLimit`]: heimdex_core::CancelReason::TimeLimit
 //! [`CancelReason::Shutdown`]: heimdex_core::CancelReason::Shutdown
 
-#[cfg(all(feature = "postgres", feature = "embedded"))]
-mod backend;
 mod config;
 mod finisher;
 mod job;
 mod last_event;
 mod log;
 mod report;
-mod signal;
 mod stop;
 
 use std::future::Future;
@@ -65,11 +66,9 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-#[cfg(all(feature = "postgres", feature = "embedded"))]
-pub use backend::{open_backend, Backend};
 pub use config::WorkerConfig;
+pub use heimdex_core::{Announcer, WorkSignal};
 pub use report::WorkerReport;
-pub use signal::{Announcer, WorkSignal};
 pub use stop::termination;
 
 use finisher::Finisher;

@@ -1,4 +1,4 @@
-//! [`scenes_conformance`]: the [`SceneIndex`] rules every store must keep.
+//! [`scenes_conformance`]: the [`SceneIndex`](crate::SceneIndex) rules every store must keep.
 
 use crate::error::Error;
 use crate::record::{NewProfile, NewVideo};

@@ -5,6 +5,7 @@
 //! what it dropped, and retries where it can.
 
 pub mod apply;
+pub mod buffered;
 mod fanout;
 mod guard;
 mod noop;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::video::{mark_failed, move_queued_at};
 use super::{after, instant, micros, EmbeddedJobQueue};
-use crate::embedded::error::db;
+use crate::error::db;
 
 /// Leases the oldest claimable job. `claimed_from` and `ready_at` keep what the claim found (SET
 /// expressions read the row as it was).

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::video::mark_queued;
 use super::{instant, micros, EmbeddedJobQueue};
-use crate::embedded::error::db;
+use crate::error::db;
 
 /// Inserts the job, or revives a finished one (keeping `attempt`); a queued or running job is left
 /// alone and no row comes back.

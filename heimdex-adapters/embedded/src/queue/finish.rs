@@ -9,7 +9,7 @@ use heimdex_core::Result;
 use sqlx::Row;
 
 use super::{after, instant, lease_lost, micros, EmbeddedJobQueue};
-use crate::embedded::error::db;
+use crate::error::db;
 
 const HEARTBEAT: &str = "
 UPDATE jobs SET lease_expires_at = ?3, available_at = ?3, updated_at = ?4

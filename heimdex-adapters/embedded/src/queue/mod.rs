@@ -1,6 +1,6 @@
 //! [`EmbeddedJobQueue`]: the job queue of the embedded (SQLite) store, for one machine.
 //!
-//! The same rules as [`crate::postgres::queue::PgJobQueue`], checked by the same conformance
+//! The same rules as `heimdex_postgres::queue::PgJobQueue`, checked by the same conformance
 //! suite: one row per video in `jobs`, leases with tokens, every claim counts an attempt, retries
 //! after the [`RetryPolicy`] backoff, then `dead` until re-enqueued; enqueue writes `queued_at` and
 //! `processing_stage = 'queued'` on the video in the same transaction (a failed timing write is
@@ -32,7 +32,7 @@ use heimdex_core::{Error, Result, TimingEvent, TimingSink, VideoId, WorkerId};
 use sqlx::SqlitePool;
 use tokio::sync::watch;
 
-use crate::worker::{Announcer, WorkSignal};
+use heimdex_core::{Announcer, WorkSignal};
 
 /// The embedded job queue. Cheap to clone (the pool and the announcer are shared).
 #[derive(Clone)]
@@ -55,7 +55,7 @@ impl EmbeddedJobQueue {
     }
 
     /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`] to `sink`;
-    /// see [`crate::postgres::queue::PgJobQueue::with_sink`].
+    /// see `heimdex_postgres::queue::PgJobQueue::with_sink`.
     pub fn with_sink(mut self, sink: Arc<dyn TimingSink>) -> Self {
         self.sink = Some(sink);
         self

@@ -17,20 +17,12 @@ use std::collections::HashMap;
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::timing::apply::{apply_fenced, stage_timing_row, Applied};
+use heimdex_core::timing::buffered::Unapplied;
 use heimdex_core::{TimingEvent, VideoId};
 use sqlx::SqliteConnection;
 use sqlx::SqlitePool;
 
-use crate::embedded::rows::{self, micros, opt_micros, uuid_text, VIDEO_COLUMNS};
-
-/// What a committed batch left out.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Written {
-    /// Events whose video does not exist (or whose row does not decode).
-    pub(super) unknown_video: u64,
-    /// Events the core rejected, and stale job events.
-    pub(super) rejected: u64,
-}
+use crate::rows::{self, micros, opt_micros, uuid_text, VIDEO_COLUMNS};
 
 /// A row loaded in this batch, the queue's latest attempt for it, and whether an event changed it.
 struct Loaded {
@@ -44,10 +36,10 @@ pub(super) async fn write(
     pool: &SqlitePool,
     events: &[TimingEvent],
     written_at: Timestamp,
-) -> Result<Written, sqlx::Error> {
+) -> Result<Unapplied, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut rows: HashMap<VideoId, Option<Loaded>> = HashMap::new();
-    let mut out = Written::default();
+    let mut out = Unapplied::default();
     for event in events {
         let video = event.video();
         let entry = match rows.entry(video) {

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use heimdex_adapters::embedded::EmbeddedStore;
 use heimdex_core::record::NewVideo;
 use heimdex_core::{Catalog, Outcome, StageName, TimingEvent, VideoId};
+use heimdex_embedded::EmbeddedStore;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 

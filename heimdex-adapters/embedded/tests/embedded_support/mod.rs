@@ -6,10 +6,10 @@ pub mod events;
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
-use heimdex_adapters::embedded::{EmbeddedOptions, EmbeddedStore};
 use heimdex_core::record::{NewProfile, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
+use heimdex_embedded::{EmbeddedOptions, EmbeddedStore};
 
 /// A fresh folder under the system temp dir, removed on drop.
 pub struct TempDir(PathBuf);

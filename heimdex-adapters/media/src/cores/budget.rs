@@ -17,7 +17,7 @@ use super::host_cores::{HeldCores, HostCores};
 
 /// Threads handed out against a fixed number of cores.
 #[derive(Debug)]
-pub(crate) struct ThreadBudget {
+pub struct ThreadBudget {
     cores: usize,
     free: Arc<Semaphore>,
     host: Option<&'static HostCores>,
@@ -25,7 +25,7 @@ pub(crate) struct ThreadBudget {
 
 /// The threads a run holds; they go back to the budget when it is dropped.
 #[derive(Debug)]
-pub(crate) struct Threads {
+pub struct Threads {
     permit: OwnedSemaphorePermit,
     /// The host's cores, and those of them the run holds.
     host: Option<(&'static HostCores, HeldCores)>,
@@ -34,7 +34,6 @@ pub(crate) struct Threads {
 impl Threads {
     /// How many: what was asked for, at least 1 and at most the budget's cores, or fewer when
     /// the host's cores are in use by other processes.
-    #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
     pub fn count(&self) -> usize {
         match &self.host {
             Some((_, held)) => held.count,
@@ -46,7 +45,6 @@ impl Threads {
     /// without waiting, up to the threads its process budget gave it; returns the new count.
     /// A run that started beside another process's scene detection with one thread gets its
     /// second for its next stretch of audio once that detection is over.
-    #[cfg_attr(not(feature = "whisper"), allow(dead_code))]
     pub fn top_up(&mut self) -> usize {
         let permitted = self.permit.num_permits();
         if let Some((host, held)) = self.host.as_mut() {
@@ -58,7 +56,7 @@ impl Threads {
 
 impl ThreadBudget {
     /// A budget of `cores` threads (at least 1), for this process alone.
-    pub(crate) fn new(cores: usize) -> Self {
+    pub fn new(cores: usize) -> Self {
         let cores = cores.max(1);
         Self {
             cores,
@@ -77,7 +75,7 @@ impl ThreadBudget {
 
     /// The process's budget: one thread per core this process may use, each also taken from
     /// the host's cores.
-    pub(crate) fn global() -> &'static ThreadBudget {
+    pub fn global() -> &'static ThreadBudget {
         static GLOBAL: LazyLock<ThreadBudget> = LazyLock::new(|| {
             let host = HostCores::global();
             ThreadBudget::with_host(host.cores(), host)
@@ -88,7 +86,7 @@ impl ThreadBudget {
     /// Waits until `wanted` threads (at least 1, at most the budget's cores) are free, and
     /// takes them; then, with the host's cores, takes the free ones up to that many, waiting
     /// while none is.
-    pub(crate) async fn take(&self, wanted: usize) -> Threads {
+    pub async fn take(&self, wanted: usize) -> Threads {
         let count = wanted.clamp(1, self.cores);
         let permit = self
             .free

@@ -1,5 +1,5 @@
 //! The cores that CPU-heavy stages share, within a process ([`ThreadBudget`]) and across the
-//! Heimdex processes of a host ([`HostCores`](host_cores::HostCores)).
+//! Heimdex processes of a host (`HostCores`).
 //!
 //! whisper.cpp's threads meet at a spinning barrier, so a `transcription` run with fewer cores
 //! than threads slows down many times over: beside another run, and beside another video's
@@ -10,14 +10,14 @@
 mod budget;
 mod host_cores;
 
-pub(crate) use budget::ThreadBudget;
+pub use budget::{ThreadBudget, Threads};
 pub use host_cores::{check_cores_dir, cores_dir, CoresDirError, CORES_DIR_ENV};
 
 /// Runs `stage` on a job whose source is missing while every core of the process's budget is
 /// taken, and checks that it waits for them: still running after 300 ms, then, once the cores
-/// are given back, failing at once as `input`.
-#[cfg(test)]
-pub(crate) async fn assert_stage_waits_for_a_core(stage: &dyn heimdex_core::Stage) {
+/// are given back, failing at once as `input`. For the tests of stages that take cores.
+#[doc(hidden)]
+pub async fn assert_stage_waits_for_a_core(stage: &dyn heimdex_core::Stage) {
     use heimdex_core::{FailureKind, Job, JobContext, VideoId};
     let all_cores = ThreadBudget::global().take(usize::MAX).await;
     let mut ctx = JobContext::new(Job::new(VideoId::new_v4(), "/nonexistent/clip.mp4"));

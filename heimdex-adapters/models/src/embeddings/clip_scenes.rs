@@ -20,7 +20,7 @@ impl ImageEmbedder {
     pub async fn embed_files(&self, paths: &[PathBuf]) -> Result<Vec<Vec<f32>>, StageError> {
         let mut out = Vec::with_capacity(paths.len());
         for chunk in paths.chunks(CHUNK) {
-            let pixels = crate::media::images_rgb(chunk.to_vec(), self.image_size()).await?;
+            let pixels = heimdex_media::images_rgb(chunk.to_vec(), self.image_size()).await?;
             out.extend(self.embed_rgb(pixels).await?);
         }
         Ok(out)

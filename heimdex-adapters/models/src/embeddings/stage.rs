@@ -28,7 +28,7 @@ use super::scenes::{embed_scenes, TimedText, TranscriptSegments};
 pub struct SceneProcessing {
     embedder: TextEmbedder,
     #[cfg(feature = "media")]
-    keyframes: Option<crate::media::KeyframeExtractor>,
+    keyframes: Option<heimdex_media::KeyframeExtractor>,
     #[cfg(feature = "media")]
     images: Option<super::clip::ImageEmbedder>,
 }
@@ -48,7 +48,7 @@ impl SceneProcessing {
     /// The stage taking each scene's keyframes and frame quality with `frames` before the
     /// transcript and embedding part.
     #[cfg(feature = "media")]
-    pub fn with_keyframes(mut self, frames: crate::media::KeyframeExtractor) -> Self {
+    pub fn with_keyframes(mut self, frames: heimdex_media::KeyframeExtractor) -> Self {
         self.keyframes = Some(frames);
         self
     }
@@ -69,7 +69,7 @@ fn scenes_from(ctx: &JobContext) -> Option<Vec<SceneRecord>> {
         return Some(scenes.clone());
     }
     #[cfg(feature = "media")]
-    if let Some(found) = ctx.get::<crate::media::Scenes>() {
+    if let Some(found) = ctx.get::<heimdex_media::Scenes>() {
         let bare = found.0.iter();
         return Some(
             bare.map(|s| SceneRecord::new(s.index, s.start_s, s.end_s))

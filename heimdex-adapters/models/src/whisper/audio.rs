@@ -13,7 +13,7 @@ use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::Stop;
 use super::pick::{best, Candidate};
-use crate::media::open::{open_interruptible, Formats};
+use heimdex_media::open::{open_interruptible, Formats};
 
 /// Whisper's sample rate.
 pub(crate) const RATE: u32 = 16_000;
@@ -51,8 +51,8 @@ pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageErr
     let Some(stream) = best(&candidates(&input)) else {
         return Ok(None);
     };
-    let video_start_s = crate::media::probe::video_stream(&input)
-        .and_then(|video| crate::media::decode::clock(&input, video.index()))
+    let video_start_s = heimdex_media::probe::video_stream(&input)
+        .and_then(|video| heimdex_media::decode::clock(&input, video.index()))
         .map_or(0.0, |(time_base, start)| start as f64 * time_base);
     let (samples, first_s) = decode_stream(&mut input, stream, path, stop)?;
     let start_s = first_s.map_or(0.0, |first| first - video_start_s);
@@ -65,7 +65,7 @@ pub(crate) fn decode(path: &Path, stop: &Stop) -> Result<Option<Audio>, StageErr
 
 /// A timestamp in seconds, when there is one.
 fn seconds(ts: i64, time_base: ffmpeg::Rational) -> Option<f64> {
-    (ts != crate::media::probe::NO_PTS).then(|| ts as f64 * f64::from(time_base))
+    (ts != heimdex_media::probe::NO_PTS).then(|| ts as f64 * f64::from(time_base))
 }
 
 fn candidates(input: &Input) -> Vec<Candidate> {

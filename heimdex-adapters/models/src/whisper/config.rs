@@ -47,12 +47,12 @@ impl Default for TranscriptionConfig {
 }
 
 /// The model file: `$HEIMDEX_WHISPER_MODEL` when set, else [`MODEL_FILE`] in the models folder
-/// as [`locate_model`](crate::models::locate_model) finds it ([`DEFAULT_MODEL`] in the current
+/// as [`locate_model`](crate::locate_model) finds it ([`DEFAULT_MODEL`] in the current
 /// directory or the nearest ancestor that has it, unless `HEIMDEX_MODELS_DIR` is set).
 pub fn default_model_path() -> PathBuf {
     match std::env::var_os("HEIMDEX_WHISPER_MODEL").filter(|v| !v.is_empty()) {
         Some(model) => PathBuf::from(model),
-        None => crate::models::locate_model(MODEL_FILE, Path::is_file),
+        None => crate::locate_model(MODEL_FILE, Path::is_file),
     }
 }
 

@@ -13,8 +13,8 @@ use super::config::{language_code, TranscriptionConfig};
 use super::model::ModelCache;
 use super::spans::sound_spans;
 use super::transcript::{spoken_text, Segment, Transcript};
-use crate::cores::ThreadBudget;
-use crate::stages::SourceFile;
+use heimdex_media::cores::ThreadBudget;
+use heimdex_stages::SourceFile;
 
 /// Runs as `transcription`: decodes the source's best audio stream (main programme before
 /// commentary and description tracks, then more channels) to 16 kHz mono with FFmpeg, runs

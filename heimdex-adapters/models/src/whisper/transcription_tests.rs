@@ -46,7 +46,7 @@ async fn a_run_waits_while_other_runs_hold_every_core() {
         model,
         ..TranscriptionConfig::default()
     });
-    crate::cores::assert_stage_waits_for_a_core(&stage).await;
+    heimdex_media::cores::assert_stage_waits_for_a_core(&stage).await;
 }
 
 #[test]

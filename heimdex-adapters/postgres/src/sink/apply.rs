@@ -22,22 +22,12 @@ use std::collections::{BTreeMap, HashMap};
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::timing::apply::{apply_fenced, stage_timing_row, Applied};
+use heimdex_core::timing::buffered::Unapplied;
 use heimdex_core::{TimingEvent, VideoId};
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
-use crate::postgres::rows::{self, VIDEO_COLUMNS};
-
-/// What a committed batch left out.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Written {
-    /// Events whose video does not exist.
-    pub(super) unknown_video: u64,
-    /// Events the core rejected, or whose row could not be read.
-    pub(super) rejected: u64,
-    /// Job events of an older attempt (they change nothing).
-    pub(super) stale: u64,
-}
+use crate::rows::{self, VIDEO_COLUMNS};
 
 /// A row loaded in this batch, the queue's latest attempt for it, and whether an event changed it.
 struct Loaded {
@@ -47,8 +37,8 @@ struct Loaded {
 }
 
 /// Applies `events` in order in one transaction; any database error rolls the whole batch back.
-pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Written, sqlx::Error> {
-    let mut out = Written::default();
+pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Unapplied, sqlx::Error> {
+    let mut out = Unapplied::default();
     let mut ids: Vec<Uuid> = events.iter().map(|e| e.video().0).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -72,7 +62,7 @@ pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Writt
         };
         slot.dirty |= applied == Applied::Updated;
         match stage_timing_row(event) {
-            // Written for stale events too: the stages of an older attempt did run.
+            // Unapplied for stale events too: the stages of an older attempt did run.
             Some(stage) => {
                 let key = (video.0, stage.attempt, stage.stage.as_str().to_owned());
                 stages.insert(key, stage);
@@ -100,7 +90,7 @@ pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Writt
 async fn load(
     conn: &mut PgConnection,
     ids: &[Uuid],
-    out: &mut Written,
+    out: &mut Unapplied,
 ) -> Result<(HashMap<VideoId, Loaded>, Option<Timestamp>), sqlx::Error> {
     let sql = format!(
         "SELECT {VIDEO_COLUMNS}, now() AS written_at, \

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use heimdex_adapters::media::{Scene, Scenes};
 use heimdex_core::{Job, JobContext, VideoId};
+use heimdex_stages::{Scene, Scenes};
 
 use super::Clips;
 

@@ -1,6 +1,7 @@
-//! Helpers shared by the `media_*` tests: clips made at test time with the `ffmpeg` CLI, and a
+//! Helpers shared by the media and model tests: clips made at test time with the `ffmpeg` CLI, and a
 //! catalog holding a video to run the stages on.
-#![allow(dead_code)]
+
+pub mod keyframes;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,6 +16,7 @@ pub const FPS: f64 = 25.0;
 
 /// A temporary folder of generated clips, removed on drop.
 pub struct Clips {
+    /// The folder the clips are written to.
     pub dir: PathBuf,
 }
 
