@@ -10,6 +10,7 @@ mod dashboard;
 pub mod dto;
 pub mod error;
 mod limits;
+mod mount;
 mod routes;
 mod server;
 pub mod state;
@@ -20,6 +21,7 @@ use warp::{Filter, Reply};
 
 pub use config::{HttpConfig, ServerConfig};
 pub use error::{handle_rejection, ApiError, ErrorBody};
+pub use mount::{mount, MOUNTED_PATHS};
 pub use routes::openapi::OPENAPI_JSON;
 pub use server::{bind, serve, shutdown_signal, ServeError};
 pub use state::AppState;
