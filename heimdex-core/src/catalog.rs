@@ -20,7 +20,8 @@ use crate::timing::DurableSink;
 pub trait Catalog: Send + Sync + fmt::Debug {
     /// Creates a profile, or renames an existing one.
     async fn upsert_profile(&self, profile: NewProfile) -> Result<()>;
-    /// Creates a PENDING video; `NotFound` when the owner has no profile.
+    /// Creates a PENDING video. An owner without a profile gets one with an empty name (an
+    /// existing profile is left as it is), so recording timings needs no profile set-up first.
     async fn create_video(&self, video: NewVideo) -> Result<VideoId>;
     /// One video row.
     async fn video(&self, id: VideoId) -> Result<Option<VideoRecord>>;

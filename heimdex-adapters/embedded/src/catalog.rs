@@ -30,12 +30,13 @@ impl Catalog for EmbeddedStore {
         Ok(())
     }
 
-    /// `NotFound` when the owner has no profile; `Conflict` when the given id is taken.
+    /// An owner without a profile gets one with an empty name; `Conflict` when the given id is
+    /// taken.
     async fn create_video(&self, video: NewVideo) -> Result<VideoId> {
         let id = video.id.unwrap_or_else(VideoId::new_v4);
         let now = micros(self.now());
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        require_profile(&mut tx, video.owner_id).await?;
+        ensure_profile(&mut tx, video.owner_id, now).await?;
         sqlx::query(
             "INSERT INTO videos (id, owner_id, storage_path, filename, status, created_at, updated_at) \
              VALUES (?1, ?2, ?3, ?4, 'PENDING', ?5, ?5)",
@@ -134,6 +135,19 @@ pub(crate) async fn fetch_video(pool: &SqlitePool, id: VideoId) -> Result<Option
         .await
         .map_err(db)?;
     found.as_ref().map(rows::video).transpose()
+}
+
+async fn ensure_profile(conn: &mut SqliteConnection, user: UserId, now: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO user_profiles (user_id, full_name, created_at, updated_at) \
+         VALUES (?1, '', ?2, ?2) ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(uuid_text(user.0))
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
 }
 
 async fn require_profile(conn: &mut SqliteConnection, user: UserId) -> Result<()> {

@@ -10,7 +10,9 @@ use heimdex_core::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord,
     UserProfile,
 };
-use heimdex_core::{Catalog, Error, SearchId, StageName, UserId, VideoId, VideoStatus};
+use heimdex_core::{
+    Catalog, Error, MetricsQuery, SearchId, StageName, UserId, VideoId, VideoStatus,
+};
 
 fn new_video(owner: UserId) -> NewVideo {
     NewVideo {
@@ -22,15 +24,17 @@ fn new_video(owner: UserId) -> NewVideo {
 }
 
 #[tokio::test]
-async fn create_video_needs_an_existing_owner_profile() {
+async fn create_video_gives_an_unknown_owner_a_profile() {
     let dir = TempDir::new();
     let store = file_store(&dir).await;
     let stranger = UserId::new_v4();
-    let err = store.create_video(new_video(stranger)).await.unwrap_err();
-    assert!(
-        matches!(err, Error::NotFound { ref what } if what.contains(&stranger.to_string())),
-        "{err:?}"
-    );
+    let theirs = store.create_video(new_video(stranger)).await.unwrap();
+    let detail = store
+        .user_detail(stranger)
+        .await
+        .expect("a profile was made");
+    assert_eq!(detail.summary.full_name, "");
+    assert_eq!(detail.recent_videos[0].id, theirs);
 
     let alice = profile(&store, "Alice").await;
     let id = store.create_video(new_video(alice)).await.unwrap();

@@ -35,9 +35,19 @@ impl Catalog for PgStore {
         Ok(())
     }
 
-    /// `NotFound` when the owner has no profile; `Conflict` when the given id is taken.
+    /// An owner without a profile gets one with an empty name; `Conflict` when the given id is
+    /// taken.
     async fn create_video(&self, video: NewVideo) -> Result<VideoId> {
         let id = video.id.unwrap_or_else(VideoId::new_v4);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        sqlx::query(
+            "INSERT INTO user_profiles (user_id, full_name) VALUES ($1, '') \
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(video.owner_id.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         sqlx::query(
             "INSERT INTO videos (id, owner_id, storage_path, filename, status) \
              VALUES ($1, $2, $3, $4, 'PENDING')",
@@ -46,17 +56,13 @@ impl Catalog for PgStore {
         .bind(video.owner_id.0)
         .bind(video.storage_path)
         .bind(video.filename)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
-        .map_err(|e| {
-            if is_missing_parent(&e) {
-                return Error::not_found(format!("user {}", video.owner_id));
-            }
-            match db(e) {
-                Error::Conflict(_) => Error::Conflict(format!("video {id} already exists")),
-                other => other,
-            }
+        .map_err(|e| match db(e) {
+            Error::Conflict(_) => Error::Conflict(format!("video {id} already exists")),
+            other => other,
         })?;
+        tx.commit().await.map_err(db)?;
         Ok(id)
     }
 

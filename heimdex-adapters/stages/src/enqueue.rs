@@ -17,7 +17,7 @@ pub const REMOTE_SCHEMES: [&str; 3] = ["http", "https", "s3"];
 ///   readable regular file ([`Error::InvalidInput`] otherwise). It is stored absolute, so a worker
 ///   on this machine finds it whatever its working directory.
 ///
-/// The owner's profile must exist (`NotFound` from the catalog otherwise). If the video was created
+/// An owner without a profile gets one with an empty name. If the video was created
 /// but the enqueue failed, the error is returned and the video id is logged.
 pub async fn enqueue_file(
     catalog: &dyn Catalog,

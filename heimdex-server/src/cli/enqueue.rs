@@ -15,7 +15,7 @@ pub const LOCAL_OWNER: &str = "00000000-0000-0000-0000-000000000001";
 /// Arguments of `heimdex enqueue`.
 #[derive(Debug, Args)]
 pub struct EnqueueArgs {
-    /// The owner's user id; the profile must exist. Without it, a local profile
+    /// The owner's user id (an unknown one gets a profile with an empty name). Without it, a local profile
     /// (00000000-0000-0000-0000-000000000001, "Local user") is created if needed and used.
     #[arg(long, env = "HEIMDEX_OWNER_ID")]
     pub owner: Option<UserId>,

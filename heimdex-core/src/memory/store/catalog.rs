@@ -32,15 +32,22 @@ impl Catalog for MemoryStore {
         Ok(())
     }
 
-    /// `NotFound` when the owner has no profile; `Conflict` when the given id is taken.
+    /// An owner without a profile gets one with an empty name; `Conflict` when the given id is
+    /// taken.
     async fn create_video(&self, video: NewVideo) -> Result<VideoId> {
         let id = video.id.unwrap_or_else(VideoId::new_v4);
         let mut tables = self.tables();
-        if tables.profile(video.owner_id).is_none() {
-            return Err(Error::not_found(format!("user {}", video.owner_id)));
-        }
         if tables.video(id).is_some() {
             return Err(Error::Conflict(format!("video {id} already exists")));
+        }
+        if tables.profile(video.owner_id).is_none() {
+            let now = time::now();
+            tables.push_profile(UserProfile {
+                user_id: video.owner_id,
+                full_name: String::new(),
+                created_at: now,
+                updated_at: now,
+            });
         }
         let mut row = VideoRecord::pending(id, video.owner_id, video.storage_path, time::now());
         row.filename = video.filename;

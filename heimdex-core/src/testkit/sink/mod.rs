@@ -7,7 +7,6 @@ mod events;
 use chrono::TimeDelta;
 
 use crate::catalog::Store;
-use crate::error::Error;
 use crate::ids::{UserId, VideoId};
 use crate::job::JobOutcome;
 use crate::record::{clip_error_message, NewProfile};
@@ -29,8 +28,9 @@ use events::{create, failure, feed, finished, history, new_video, queued, row, s
 ///    nothing while its late stage event still writes attempt 1's stage row; an event that cannot
 ///    be stored (a duration that does not fit) changes nothing.
 ///
-/// Also: `create_video` for an owner without a profile is `NotFound`, and an event for an unknown
-/// video is dropped without creating anything. Event times carry nanoseconds; rows keep whole
+/// Also: `create_video` for an owner without a profile gives the owner a profile with an empty
+/// name (an existing profile keeps its name), and an event for an unknown video is dropped
+/// without creating anything. Event times carry nanoseconds; rows keep whole
 /// microseconds.
 pub async fn sink_conformance(store: &dyn Store) {
     let owner = UserId::new_v4();
@@ -39,17 +39,28 @@ pub async fn sink_conformance(store: &dyn Store) {
         full_name: "Sink Tester".into(),
     };
     store.upsert_profile(profile).await.expect("profile");
-    let orphan = store.create_video(new_video(UserId::new_v4())).await;
+    let newcomer = UserId::new_v4();
+    let first = store.create_video(new_video(newcomer)).await;
     assert!(
-        matches!(orphan, Err(Error::NotFound { .. })),
-        "a video without owner: {orphan:?}"
+        first.is_ok(),
+        "a video whose owner has no profile yet: {first:?}"
     );
+    let named = |user| async move {
+        let detail = store.user_detail(user).await.expect("the owner's profile");
+        (detail.summary.full_name, detail.summary.videos_total)
+    };
+    assert_eq!(named(newcomer).await, (String::new(), 1), "a bare profile");
     let base = truncate_micros(time::now()) - TimeDelta::hours(1);
     let at = |s: i64| base + TimeDelta::seconds(s) + TimeDelta::nanoseconds(789);
     let us = |s: i64| truncate_micros(at(s));
 
     // 1. Success.
     let v = create(store, owner).await;
+    assert_eq!(
+        named(owner).await.0,
+        "Sink Tester",
+        "an existing profile keeps its name"
+    );
     feed(store, [queued(v, at(0)), started(v, 1, at(5))]).await;
     feed(
         store,
