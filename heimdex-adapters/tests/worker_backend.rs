@@ -13,6 +13,7 @@ use heimdex_adapters::StoreConfig;
 use heimdex_core::queue::RetryPolicy;
 use heimdex_core::record::NewProfile;
 use heimdex_core::{StageName, UserId, VideoStatus};
+use worker_support::idle::IdleWatch;
 use worker_support::{eventually, pipeline, Gauge};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,8 +46,9 @@ async fn enqueue_then_work_through_open_backend_on_both_stores() {
         let steps = [(StageName::METADATA, Duration::from_millis(5))];
         // A 10 s poll: only the backend's signal can start the job quickly.
         let worker_config = WorkerConfig::default().with_poll_interval(Duration::from_secs(10));
+        let watched = IdleWatch::new(backend.queue.clone());
         let worker = Worker::new(
-            backend.queue.clone(),
+            watched.clone(),
             pipeline(&steps, &gauge),
             backend.store.clone(),
             worker_config,
@@ -56,7 +58,8 @@ async fn enqueue_then_work_through_open_backend_on_both_stores() {
         let run = tokio::spawn(worker.run(async move {
             let _ = stopped.await;
         }));
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        let idle = eventually(Duration::from_secs(5), || async { watched.empty_claims() > 0 });
+        assert!(idle.await, "the worker found the queue empty and waits");
 
         let path = file.to_str().unwrap();
         let video = enqueue_file(&*backend.store, &*backend.queue, owner, path)

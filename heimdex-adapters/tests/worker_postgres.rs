@@ -12,6 +12,7 @@ use heimdex_adapters::worker::{Worker, WorkerConfig};
 use heimdex_core::queue::{JobQueue, RetryPolicy};
 use heimdex_core::{Catalog, Flush, StageName, VideoStatus};
 use support::pg::TestDb;
+use worker_support::idle::IdleWatch;
 use worker_support::{eventually, new_video, pipeline, queued_video, Gauge};
 
 const SEC: Duration = Duration::from_secs(1);
@@ -25,8 +26,9 @@ async fn an_idle_worker_is_woken_by_notify_long_before_its_next_poll() {
     let gauge = Gauge::default();
     let steps = [(StageName::METADATA, Duration::from_millis(5))];
     let config = WorkerConfig::default().with_poll_interval(Duration::from_secs(10));
+    let watched = IdleWatch::new(queue.clone());
     let worker = Worker::new(
-        queue.clone(),
+        watched.clone(),
         pipeline(&steps, &gauge),
         store.clone(),
         config,
@@ -36,8 +38,8 @@ async fn an_idle_worker_is_woken_by_notify_long_before_its_next_poll() {
     let run = tokio::spawn(worker.run(async move {
         let _ = stopped.await;
     }));
-    // Let the worker find the queue empty and go idle for its 10 s poll interval.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The worker finds the queue empty and goes idle for its 10 s poll interval.
+    assert!(eventually(5 * SEC, || async { watched.empty_claims() > 0 }).await);
     let mut done = Vec::new();
     for _ in 0..3 {
         let sent = tokio::time::Instant::now();

@@ -2,6 +2,8 @@
 //! stages take known times.
 #![allow(dead_code)]
 
+pub mod idle;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
