@@ -58,7 +58,9 @@ async fn enqueue_then_work_through_open_backend_on_both_stores() {
         let run = tokio::spawn(worker.run(async move {
             let _ = stopped.await;
         }));
-        let idle = eventually(Duration::from_secs(5), || async { watched.empty_claims() > 0 });
+        let idle = eventually(Duration::from_secs(5), || async {
+            watched.empty_claims() > 0
+        });
         assert!(idle.await, "the worker found the queue empty and waits");
 
         let path = file.to_str().unwrap();
