@@ -7,7 +7,7 @@ use heimdex_core::{Result, Store};
 use crate::config::StoreConfig;
 use crate::embedded::EmbeddedStore;
 use crate::postgres::PgStore;
-use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 
 /// Opens the configured store and applies its migrations (safe on every start).
 pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {

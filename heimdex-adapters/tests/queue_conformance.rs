@@ -72,13 +72,11 @@ async fn enqueue_file_creates_the_video_and_queues_it_or_says_why_not() {
         matches!(&err, Error::InvalidInput(m) if m.contains("not a regular file")),
         "{err}"
     );
-    let err = enqueue_file(&*fx.store, &*fx.queue, UserId::new_v4(), uri)
+    let newcomer = UserId::new_v4();
+    let theirs = enqueue_file(&*fx.store, &*fx.queue, newcomer, uri)
         .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::NotFound { .. }),
-        "unknown owner: {err}"
-    );
+        .expect("an owner without a profile is given one");
+    assert_eq!(fx.row(theirs).await.owner_id, newcomer);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -45,3 +45,46 @@ pub struct BackfillReport {
     /// Whether this was a dry run.
     pub dry_run: bool,
 }
+
+/// A store that can backfill: two statements of its own, one loop for every store
+/// ([`Backfill::backfill`]).
+#[async_trait::async_trait]
+pub trait Backfill: Send + Sync {
+    /// READY and FAILED rows lacking `processing_finished_at`.
+    async fn backfill_candidates(&self) -> crate::Result<u64>;
+
+    /// Sets `processing_finished_at` from `updated_at` on at most `limit` candidates, in one
+    /// transaction, without touching `updated_at`; returns how many rows changed.
+    async fn backfill_batch(&self, limit: u32) -> crate::Result<u64>;
+
+    /// Runs the backfill (or, with `dry_run`, only counts), batch after batch until no candidate
+    /// is left, reporting progress after each batch. A second run finds nothing to do.
+    async fn backfill(
+        &self,
+        options: BackfillOptions,
+        progress: &(dyn Fn(BackfillProgress) + Send + Sync),
+    ) -> crate::Result<BackfillReport> {
+        let candidates = self.backfill_candidates().await?;
+        let mut report = BackfillReport {
+            candidates,
+            updated: 0,
+            batches: 0,
+            dry_run: options.dry_run,
+        };
+        if options.dry_run || candidates == 0 {
+            return Ok(report);
+        }
+        loop {
+            let done = self.backfill_batch(options.batch_size.max(1)).await?;
+            if done == 0 {
+                return Ok(report);
+            }
+            report.updated += done;
+            report.batches += 1;
+            progress(BackfillProgress {
+                total: candidates,
+                done: report.updated,
+            });
+        }
+    }
+}

@@ -65,4 +65,33 @@ impl Error {
     pub fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput(message.into())
     }
+
+    /// [`Error::Backend`] of `adapter` from any cause.
+    pub fn backend(adapter: &'static str, cause: impl Into<BoxError>) -> Self {
+        Error::Backend {
+            adapter,
+            source: cause.into(),
+        }
+    }
+
+    /// [`Error::Unavailable`] of `adapter` from any cause: retrying later may work.
+    pub fn unavailable(adapter: &'static str, cause: impl Into<BoxError>) -> Self {
+        Error::Unavailable {
+            adapter,
+            source: cause.into(),
+        }
+    }
+
+    /// A stored value of `adapter` that does not decode into the core's types (a row written by
+    /// hand): an [`Error::Backend`] saying `what`.
+    pub fn corrupt(adapter: &'static str, what: impl Into<String>) -> Self {
+        Self::backend(adapter, what.into())
+    }
+
+    /// [`Error::Conflict`] for a queue call whose lease on the job of `video` is gone.
+    pub fn lease_lost(video: crate::VideoId) -> Self {
+        Error::Conflict(format!(
+            "lease on the job of video {video} is no longer held"
+        ))
+    }
 }

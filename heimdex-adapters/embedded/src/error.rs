@@ -15,14 +15,14 @@ pub(crate) fn db(err: sqlx::Error) -> Error {
             ErrorKind::ForeignKeyViolation
             | ErrorKind::NotNullViolation
             | ErrorKind::CheckViolation => Error::invalid(e.message().to_owned()),
-            _ if is_busy(e.code().as_deref()) => unavailable(err),
-            _ => backend(err),
+            _ if is_busy(e.code().as_deref()) => Error::unavailable(ADAPTER, err),
+            _ => Error::backend(ADAPTER, err),
         },
         sqlx::Error::Io(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => unavailable(err),
-        _ => backend(err),
+        | sqlx::Error::WorkerCrashed => Error::unavailable(ADAPTER, err),
+        _ => Error::backend(ADAPTER, err),
     }
 }
 
@@ -36,29 +36,8 @@ fn is_busy(code: Option<&str>) -> bool {
 pub(crate) fn migrate(err: sqlx::migrate::MigrateError) -> Error {
     match err {
         sqlx::migrate::MigrateError::Execute(e) => db(e),
-        other => backend(other),
+        other => Error::backend(ADAPTER, other),
     }
-}
-
-/// An [`Error::Backend`] from any cause.
-pub(crate) fn backend(err: impl Into<heimdex_core::BoxError>) -> Error {
-    Error::Backend {
-        adapter: ADAPTER,
-        source: err.into(),
-    }
-}
-
-/// An [`Error::Unavailable`] from any cause.
-pub(crate) fn unavailable(err: impl Into<heimdex_core::BoxError>) -> Error {
-    Error::Unavailable {
-        adapter: ADAPTER,
-        source: err.into(),
-    }
-}
-
-/// A stored value that does not decode (a row written by hand with a bad value).
-pub(crate) fn corrupt(what: impl Into<String>) -> Error {
-    backend(what.into())
 }
 
 #[cfg(test)]

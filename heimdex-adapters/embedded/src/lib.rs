@@ -79,11 +79,17 @@ impl EmbeddedStore {
     pub async fn open_with(path: &Path, options: EmbeddedOptions) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             files::create_private_dir_all(dir).map_err(|e| {
-                error::unavailable(format!("cannot create folder {}: {e}", dir.display()))
+                Error::unavailable(
+                    error::ADAPTER,
+                    format!("cannot create folder {}: {e}", dir.display()),
+                )
             })?;
         }
         files::create_private_file(path).map_err(|e| {
-            error::unavailable(format!("cannot create file {}: {e}", path.display()))
+            Error::unavailable(
+                error::ADAPTER,
+                format!("cannot create file {}: {e}", path.display()),
+            )
         })?;
         let connect = SqliteConnectOptions::new()
             .filename(path)
@@ -150,16 +156,6 @@ impl EmbeddedStore {
                 self.migrate().await
             }
         }
-    }
-
-    /// Sets `processing_finished_at` from `updated_at` where it is missing; see
-    /// [`heimdex_core::backfill`].
-    pub async fn backfill(
-        &self,
-        options: heimdex_core::backfill::BackfillOptions,
-        progress: &(dyn Fn(heimdex_core::backfill::BackfillProgress) + Send + Sync),
-    ) -> Result<heimdex_core::backfill::BackfillReport> {
-        backfill::run(&self.pool, options, progress).await
     }
 
     /// Timing events dropped so far: channel full, unknown video, stale or rejected event, or a

@@ -16,12 +16,13 @@ use std::str::FromStr;
 use chrono::DateTime;
 use heimdex_core::record::{SearchRecord, StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
+use heimdex_core::Error;
 use heimdex_core::{Result, StageName, VideoStatus};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::error::{corrupt, db};
+use super::error::{db, ADAPTER};
 
 /// The columns of `videos`, in the order [`video`] reads them.
 pub(crate) const VIDEO_COLUMNS: &str = "id, owner_id, storage_path, filename, status, duration_s, \
@@ -62,20 +63,22 @@ where
 pub(crate) fn ts(row: &SqliteRow, column: &str) -> Result<Timestamp> {
     let v: i64 = get(row, column)?;
     DateTime::from_timestamp_micros(v)
-        .ok_or_else(|| corrupt(format!("{column}: {v} is not a valid timestamp")))
+        .ok_or_else(|| Error::corrupt(ADAPTER, format!("{column}: {v} is not a valid timestamp")))
 }
 
 pub(crate) fn opt_ts(row: &SqliteRow, column: &str) -> Result<Option<Timestamp>> {
     let v: Option<i64> = get(row, column)?;
     v.map(|v| {
-        DateTime::from_timestamp_micros(v)
-            .ok_or_else(|| corrupt(format!("{column}: {v} is not a valid timestamp")))
+        DateTime::from_timestamp_micros(v).ok_or_else(|| {
+            Error::corrupt(ADAPTER, format!("{column}: {v} is not a valid timestamp"))
+        })
     })
     .transpose()
 }
 
 fn parse_uuid(column: &str, text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text).map_err(|_| corrupt(format!("{column}: {text:?} is not a uuid")))
+    Uuid::parse_str(text)
+        .map_err(|_| Error::corrupt(ADAPTER, format!("{column}: {text:?} is not a uuid")))
 }
 
 pub(crate) fn id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<T> {
@@ -92,13 +95,13 @@ pub(crate) fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Opt
 pub(crate) fn status(row: &SqliteRow, column: &str) -> Result<VideoStatus> {
     let text: &str = get(row, column)?;
     VideoStatus::from_str(text)
-        .map_err(|_| corrupt(format!("{column}: {text:?} is not a video status")))
+        .map_err(|_| Error::corrupt(ADAPTER, format!("{column}: {text:?} is not a video status")))
 }
 
 /// Reads a count column (SQLite integers are signed).
 pub(crate) fn count(row: &SqliteRow, column: &str) -> Result<u64> {
     let n: i64 = get(row, column)?;
-    u64::try_from(n).map_err(|_| corrupt(format!("{column}: {n} is not a count")))
+    u64::try_from(n).map_err(|_| Error::corrupt(ADAPTER, format!("{column}: {n} is not a count")))
 }
 
 /// Reads a `videos` row selected with [`VIDEO_COLUMNS`].
@@ -144,8 +147,9 @@ pub(crate) fn stage_timing(row: &SqliteRow) -> Result<StageTimingRecord> {
     Ok(StageTimingRecord {
         video_id: id(row, "video_id")?,
         attempt: get(row, "attempt")?,
-        stage: StageName::new(stage.clone())
-            .map_err(|_| corrupt(format!("stage: {stage:?} is not a stage name")))?,
+        stage: StageName::new(stage.clone()).map_err(|_| {
+            Error::corrupt(ADAPTER, format!("stage: {stage:?} is not a stage name"))
+        })?,
         started_at: ts(row, "started_at")?,
         finished_at: opt_ts(row, "finished_at")?,
         duration_ms: get(row, "duration_ms")?,

@@ -7,7 +7,7 @@ use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
-use super::error::{corrupt, db};
+use super::error::{db, ADAPTER};
 use super::rows::uuid_text;
 use super::EmbeddedStore;
 
@@ -45,12 +45,12 @@ impl SceneIndex for EmbeddedStore {
                 let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
                 Ok(SceneRecord {
                     index: u32::try_from(index)
-                        .map_err(|_| corrupt(format!("scene index {index}")))?,
+                        .map_err(|_| Error::corrupt(ADAPTER, format!("scene index {index}")))?,
                     start_s: row.try_get("start_s").map_err(db)?,
                     end_s: row.try_get("end_s").map_err(db)?,
                     transcript: row.try_get("transcript").map_err(db)?,
                     keyframes: serde_json::from_str(&keyframes)
-                        .map_err(|e| corrupt(format!("scene keyframes: {e}")))?,
+                        .map_err(|e| Error::corrupt(ADAPTER, format!("scene keyframes: {e}")))?,
                     quality: row.try_get("quality").map_err(db)?,
                     embedding: embedding.map(|b| embedding_from(&b)).transpose()?,
                     image_embedding: image.map(|b| embedding_from(&b)).transpose()?,
@@ -68,7 +68,10 @@ fn embedding_bytes(values: &[f32]) -> Vec<u8> {
 
 fn embedding_from(bytes: &[u8]) -> Result<Vec<f32>> {
     if !bytes.len().is_multiple_of(4) {
-        return Err(corrupt(format!("embedding of {} bytes", bytes.len())));
+        return Err(Error::corrupt(
+            ADAPTER,
+            format!("embedding of {} bytes", bytes.len()),
+        ));
     }
     Ok(bytes
         .chunks_exact(4)

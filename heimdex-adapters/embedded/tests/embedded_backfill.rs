@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use chrono::TimeDelta;
 use embedded_support::{file_store, t0, TempDir};
-use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 

@@ -6,57 +6,38 @@
 //! repair is not activity and must not move a user's `last_activity`. A second run finds no
 //! candidates and changes nothing; a dry run only counts.
 
+use async_trait::async_trait;
+use heimdex_core::backfill::Backfill;
 use heimdex_core::Result;
-use sqlx::PgPool;
 
 use super::error::db;
-use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use super::PgStore;
 
 const CANDIDATES: &str = "status IN ('READY', 'FAILED') AND processing_finished_at IS NULL";
 
-/// Runs the backfill (or, with `dry_run`, only counts), reporting progress after each batch.
-pub(crate) async fn run(
-    pool: &PgPool,
-    options: BackfillOptions,
-    progress: &(dyn Fn(BackfillProgress) + Send + Sync),
-) -> Result<BackfillReport> {
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM videos WHERE {CANDIDATES}"))
-        .fetch_one(pool)
-        .await
-        .map_err(db)?;
-    let candidates = u64::try_from(total).unwrap_or(0);
-    let mut report = BackfillReport {
-        candidates,
-        updated: 0,
-        batches: 0,
-        dry_run: options.dry_run,
-    };
-    if options.dry_run || candidates == 0 {
-        return Ok(report);
+#[async_trait]
+impl Backfill for PgStore {
+    async fn backfill_candidates(&self) -> Result<u64> {
+        let total: i64 =
+            sqlx::query_scalar(&format!("SELECT count(*) FROM videos WHERE {CANDIDATES}"))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        Ok(u64::try_from(total).unwrap_or(0))
     }
-    // The outer condition is checked again on the locked row, so a row another writer finished
-    // meanwhile keeps its own processing_finished_at.
-    let update = format!(
-        "UPDATE videos SET processing_finished_at = updated_at \
-         WHERE id IN (SELECT id FROM videos WHERE {CANDIDATES} LIMIT $1) AND {CANDIDATES}"
-    );
-    let batch = i64::from(options.batch_size.max(1));
-    loop {
+
+    /// The outer condition is checked again on the locked row, so a row another writer finished
+    /// meanwhile keeps its own `processing_finished_at`.
+    async fn backfill_batch(&self, limit: u32) -> Result<u64> {
+        let update = format!(
+            "UPDATE videos SET processing_finished_at = updated_at \
+             WHERE id IN (SELECT id FROM videos WHERE {CANDIDATES} LIMIT $1) AND {CANDIDATES}"
+        );
         let done = sqlx::query(&update)
-            .bind(batch)
-            .execute(pool)
+            .bind(i64::from(limit))
+            .execute(&self.pool)
             .await
-            .map_err(db)?
-            .rows_affected();
-        if done == 0 {
-            break;
-        }
-        report.updated += done;
-        report.batches += 1;
-        progress(BackfillProgress {
-            total: candidates,
-            done: report.updated,
-        });
+            .map_err(db)?;
+        Ok(done.rows_affected())
     }
-    Ok(report)
 }

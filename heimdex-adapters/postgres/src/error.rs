@@ -1,6 +1,6 @@
 //! How sqlx and migration failures of the PostgreSQL store become [`heimdex_core::Error`].
 
-use heimdex_core::{BoxError, Error};
+use heimdex_core::Error;
 use sqlx::error::ErrorKind;
 
 /// The adapter name carried by [`Error::Unavailable`] and [`Error::Backend`].
@@ -20,7 +20,7 @@ const UNAVAILABLE_CLASSES: [&str; 3] = ["08", "53", "57"];
 /// - anything else is `Backend`.
 pub(crate) fn db(err: sqlx::Error) -> Error {
     if is_unreachable(&err) {
-        return unavailable(err);
+        return Error::unavailable(ADAPTER, err);
     }
     match &err {
         sqlx::Error::RowNotFound => Error::not_found("row"),
@@ -30,9 +30,9 @@ pub(crate) fn db(err: sqlx::Error) -> Error {
             | ErrorKind::NotNullViolation
             | ErrorKind::CheckViolation => Error::invalid(e.message().to_owned()),
             _ if sqlstate(&err).starts_with("22") => Error::invalid(e.message().to_owned()),
-            _ => backend(err),
+            _ => Error::backend(ADAPTER, err),
         },
-        _ => backend(err),
+        _ => Error::backend(ADAPTER, err),
     }
 }
 
@@ -71,29 +71,8 @@ fn sqlstate(err: &sqlx::Error) -> String {
 pub(crate) fn migrate(err: sqlx::migrate::MigrateError) -> Error {
     match err {
         sqlx::migrate::MigrateError::Execute(e) => db(e),
-        other => backend(other),
+        other => Error::backend(ADAPTER, other),
     }
-}
-
-/// An [`Error::Backend`] from any cause.
-pub(crate) fn backend(err: impl Into<BoxError>) -> Error {
-    Error::Backend {
-        adapter: ADAPTER,
-        source: err.into(),
-    }
-}
-
-/// An [`Error::Unavailable`] from any cause.
-pub(crate) fn unavailable(err: impl Into<BoxError>) -> Error {
-    Error::Unavailable {
-        adapter: ADAPTER,
-        source: err.into(),
-    }
-}
-
-/// A stored value that does not decode into the core's types (a row written by hand).
-pub(crate) fn corrupt(what: impl Into<String>) -> Error {
-    backend(what.into())
 }
 
 #[cfg(test)]

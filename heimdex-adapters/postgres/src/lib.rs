@@ -116,16 +116,6 @@ impl PgStore {
         Ok(())
     }
 
-    /// Sets `processing_finished_at` from `updated_at` where it is missing; see
-    /// [`heimdex_core::backfill`].
-    pub async fn backfill(
-        &self,
-        options: heimdex_core::backfill::BackfillOptions,
-        progress: &(dyn Fn(heimdex_core::backfill::BackfillProgress) + Send + Sync),
-    ) -> Result<heimdex_core::backfill::BackfillReport> {
-        backfill::run(&self.pool, options, progress).await
-    }
-
     /// Timing events dropped so far: channel full, unknown video, stale or rejected event, or a
     /// write that kept failing. Each drop is also logged.
     pub fn dropped_events(&self) -> u64 {

@@ -1,11 +1,12 @@
 //! Reading rows of `videos` and `video_stage_timings` into the core's records.
 
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
+use heimdex_core::Error;
 use heimdex_core::{Result, StageName, UserId, VideoId, VideoStatus};
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
-use super::error::{corrupt, db};
+use super::error::{db, ADAPTER};
 
 /// The `videos` columns [`video`] reads, in its order (`status` as text).
 pub(crate) const VIDEO_COLUMNS: &str =
@@ -23,7 +24,7 @@ pub(crate) fn video(row: &PgRow) -> Result<VideoRecord> {
     let status: String = row.try_get("status").map_err(db)?;
     let status = status
         .parse::<VideoStatus>()
-        .map_err(|_| corrupt(format!("unknown video status {status:?}")))?;
+        .map_err(|_| Error::corrupt(ADAPTER, format!("unknown video status {status:?}")))?;
     Ok(VideoRecord {
         id: VideoId(row.try_get("id").map_err(db)?),
         owner_id: UserId(row.try_get("owner_id").map_err(db)?),
@@ -52,7 +53,7 @@ pub(crate) fn stage_timing(row: &PgRow) -> Result<StageTimingRecord> {
     Ok(StageTimingRecord {
         video_id: VideoId(row.try_get("video_id").map_err(db)?),
         attempt: row.try_get("attempt").map_err(db)?,
-        stage: StageName::new(stage).map_err(|e| corrupt(e.to_string()))?,
+        stage: StageName::new(stage).map_err(|e| Error::corrupt(ADAPTER, e.to_string()))?,
         started_at: row.try_get("started_at").map_err(db)?,
         finished_at: row.try_get("finished_at").map_err(db)?,
         duration_ms: row.try_get("duration_ms").map_err(db)?,

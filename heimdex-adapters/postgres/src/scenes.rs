@@ -7,7 +7,7 @@ use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::Row;
 
-use super::error::{corrupt, db};
+use super::error::{db, ADAPTER};
 use super::PgStore;
 
 #[async_trait]
@@ -41,7 +41,7 @@ impl SceneIndex for PgStore {
                 let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
                 Ok(SceneRecord {
                     index: u32::try_from(index)
-                        .map_err(|_| corrupt(format!("scene index {index}")))?,
+                        .map_err(|_| Error::corrupt(ADAPTER, format!("scene index {index}")))?,
                     start_s: row.try_get("start_s").map_err(db)?,
                     end_s: row.try_get("end_s").map_err(db)?,
                     transcript: row.try_get("transcript").map_err(db)?,

@@ -6,7 +6,7 @@ use heimdex_testsupport as support;
 use std::sync::Mutex;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use heimdex_core::backfill::{BackfillOptions, BackfillProgress, BackfillReport};
+use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 use support::pg::TestDb;

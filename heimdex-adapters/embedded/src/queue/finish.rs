@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use heimdex_core::job::JobOutcome;
 use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::Error;
 use heimdex_core::Result;
 use sqlx::Row;
 
-use super::{after, instant, lease_lost, micros, EmbeddedJobQueue};
+use super::{after, instant, micros, EmbeddedJobQueue};
 use crate::error::db;
 
 const HEARTBEAT: &str = "
@@ -54,7 +55,7 @@ impl EmbeddedJobQueue {
             .await
             .map_err(db)?;
         if extended.rows_affected() == 0 {
-            return Err(lease_lost(job.job.video));
+            return Err(Error::lease_lost(job.job.video));
         }
         Ok(Lease {
             token: job.lease.token,
@@ -145,7 +146,7 @@ impl EmbeddedJobQueue {
             (Some((state, at)), false) if state == "queued" => {
                 Ok(FinishOutcome::RetryScheduled { at: instant(at) })
             }
-            _ => Err(lease_lost(job.job.video)),
+            _ => Err(Error::lease_lost(job.job.video)),
         }
     }
 
@@ -158,7 +159,7 @@ impl EmbeddedJobQueue {
             .await
             .map_err(db)?;
         if released.rows_affected() == 0 {
-            return Err(lease_lost(job.job.video));
+            return Err(Error::lease_lost(job.job.video));
         }
         self.announcer.announce();
         Ok(())

@@ -27,7 +27,7 @@ use heimdex_core::queue::{
     ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, RetryPolicy,
 };
 use heimdex_core::time::Timestamp;
-use heimdex_core::{Error, Result, TimingEvent, TimingSink, VideoId, WorkerId};
+use heimdex_core::{Result, TimingEvent, TimingSink, VideoId, WorkerId};
 
 use sqlx::SqlitePool;
 use tokio::sync::watch;
@@ -101,12 +101,6 @@ fn instant(us: i64) -> Timestamp {
 /// `now + d`, saturating.
 fn after(now: Timestamp, d: Duration) -> i64 {
     micros(now).saturating_add(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-}
-
-fn lease_lost(video: VideoId) -> Error {
-    Error::Conflict(format!(
-        "lease on the job of video {video} is no longer held"
-    ))
 }
 
 #[async_trait]

@@ -10,17 +10,18 @@ use heimdex_core::query::{
     LatencySummary, Overview, QueueSummary, RtfSummary, SearchPoint, StageFailures, StageLatency,
     ThroughputPoint, ThroughputV2Point, UserDetail, UsersPage,
 };
+use heimdex_core::Error;
 use heimdex_core::{Bucket, MetricsQuery, Page, Result, UserId, UserSort, Window};
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
-use super::error::{corrupt, db};
+use super::error::{db, ADAPTER};
 use super::PgStore;
 
 /// A `bigint` count column as `u64` (counts are never negative).
 fn count(row: &PgRow, column: &str) -> Result<u64> {
     let n: i64 = row.try_get(column).map_err(db)?;
-    u64::try_from(n).map_err(|_| corrupt(format!("negative count in {column}")))
+    u64::try_from(n).map_err(|_| Error::corrupt(ADAPTER, format!("negative count in {column}")))
 }
 
 /// A nullable `float8` column.
@@ -36,7 +37,8 @@ fn float0(row: &PgRow, column: &str) -> Result<f64> {
 /// A `YYYY-MM-DD` text column (the origin's Phase 1 functions return days as text).
 fn day_text(row: &PgRow, column: &str) -> Result<NaiveDate> {
     let text: String = row.try_get(column).map_err(db)?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| corrupt(format!("day {text:?}: {e}")))
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|e| Error::corrupt(ADAPTER, format!("day {text:?}: {e}")))
 }
 
 /// The window as the functions' `days_back` argument.
@@ -117,7 +119,7 @@ impl MetricsQuery for PgStore {
         let pool = self.pool.clone();
         tokio::spawn(async move { users::page(&pool, window, page, sort).await })
             .await
-            .map_err(|e| super::error::backend(format!("users list task: {e}")))?
+            .map_err(|e| Error::backend(ADAPTER, format!("users list task: {e}")))?
     }
 
     async fn user_detail(&self, user: UserId) -> Result<UserDetail> {

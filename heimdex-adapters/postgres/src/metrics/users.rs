@@ -7,7 +7,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 use super::{count, days, float, float0};
-use crate::error::{corrupt, db};
+use crate::error::{db, ADAPTER};
 
 /// The user detail's window (docs/spec.md#user-detail: fixed at 7 days).
 const DETAIL_DAYS: i32 = 7;
@@ -16,7 +16,9 @@ const DETAIL_DAYS: i32 = 7;
 fn summary(row: &PgRow) -> Result<UserSummary> {
     let id: String = row.try_get("user_id").map_err(db)?;
     Ok(UserSummary {
-        user_id: id.parse().map_err(|_| corrupt(format!("user id {id:?}")))?,
+        user_id: id
+            .parse()
+            .map_err(|_| Error::corrupt(ADAPTER, format!("user id {id:?}")))?,
         full_name: row.try_get("full_name").map_err(db)?,
         videos_total: count(row, "videos_total")?,
         videos_ready: count(row, "videos_ready")?,
@@ -83,8 +85,8 @@ pub(super) async fn detail(pool: &PgPool, user: UserId) -> Result<UserDetail> {
     Ok(UserDetail {
         summary: summary(&row)?,
         recent_videos: serde_json::from_str::<Vec<RecentVideo>>(&videos)
-            .map_err(|e| corrupt(format!("recent_videos: {e}")))?,
+            .map_err(|e| Error::corrupt(ADAPTER, format!("recent_videos: {e}")))?,
         recent_searches: serde_json::from_str::<Vec<RecentSearch>>(&searches)
-            .map_err(|e| corrupt(format!("recent_searches: {e}")))?,
+            .map_err(|e| Error::corrupt(ADAPTER, format!("recent_searches: {e}")))?,
     })
 }

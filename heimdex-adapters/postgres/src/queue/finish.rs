@@ -7,12 +7,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use heimdex_core::job::JobOutcome;
 use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::Error;
 use heimdex_core::Result;
 use sqlx::Row;
 use uuid::Uuid;
 
 use super::error::db;
-use super::{lease_lost, micros, PgJobQueue};
+use super::{micros, PgJobQueue};
 
 const HEARTBEAT: &str = "
 UPDATE jobs
@@ -60,7 +61,7 @@ impl PgJobQueue {
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?
-            .ok_or_else(|| lease_lost(job.job.video))?;
+            .ok_or_else(|| Error::lease_lost(job.job.video))?;
         Ok(Lease {
             token: job.lease.token,
             expires_at: row.try_get("lease_expires_at").map_err(db)?,
@@ -191,7 +192,7 @@ impl PgJobQueue {
             (Some((state, at)), false) if state == "queued" => {
                 Ok(FinishOutcome::RetryScheduled { at })
             }
-            _ => Err(lease_lost(job.job.video)),
+            _ => Err(Error::lease_lost(job.job.video)),
         }
     }
 
@@ -203,7 +204,7 @@ impl PgJobQueue {
             .await
             .map_err(db)?;
         if released.rows_affected() == 0 {
-            return Err(lease_lost(job.job.video));
+            return Err(Error::lease_lost(job.job.video));
         }
         Ok(())
     }

@@ -45,7 +45,7 @@ use heimdex_core::queue::{
     ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, RetryPolicy,
 };
 use heimdex_core::time::Timestamp;
-use heimdex_core::{Error, Result, TimingEvent, TimingSink, VideoId, WorkerId};
+use heimdex_core::{Result, TimingEvent, TimingSink, VideoId, WorkerId};
 use sqlx::PgPool;
 
 pub use listen::PgJobListener;
@@ -116,12 +116,6 @@ impl fmt::Debug for PgJobQueue {
 /// A `Duration` as whole microseconds, bound as `$n * interval '1 microsecond'`.
 fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
-}
-
-fn lease_lost(video: VideoId) -> Error {
-    Error::Conflict(format!(
-        "lease on the job of video {video} is no longer held"
-    ))
 }
 
 #[async_trait]

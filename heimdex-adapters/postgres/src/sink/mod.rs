@@ -9,12 +9,13 @@ mod apply;
 
 use async_trait::async_trait;
 use heimdex_core::timing::buffered::{BatchWrite, BufferOptions, BufferedSink, Unapplied};
+use heimdex_core::Error;
 use heimdex_core::{Flush, Result, TimingEvent, TimingSink};
 use sqlx::PgPool;
 
 use super::config::PgOptions;
 use super::PgStore;
-use crate::error::{db, is_transient, unavailable};
+use crate::error::{db, is_transient, ADAPTER};
 
 /// Applies timing batches to the PostgreSQL store's rows.
 pub(crate) struct PgBatches {
@@ -32,7 +33,7 @@ impl BatchWrite for PgBatches {
 async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Unapplied> {
     apply::write(pool, events).await.map_err(|err| {
         if is_transient(&err) {
-            unavailable(err)
+            Error::unavailable(ADAPTER, err)
         } else {
             db(err)
         }
