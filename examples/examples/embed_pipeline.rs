@@ -20,10 +20,11 @@ use heimdex_core::memory::{MemoryQueue, MemoryStore};
 use heimdex_core::queue::{JobQueue, NewJob, RetryPolicy};
 use heimdex_core::record::{MediaInfo, NewProfile, NewVideo};
 use heimdex_core::timing::FanoutSink;
+use heimdex_core::PerformanceMetrics;
 use heimdex_core::{
-    BoxError, Cancellation, Catalog, FailureKind, Flush, JobContext, JobOutcome, MetricsQuery,
-    Outcome, Pipeline, SequentialPipeline, Stage, StageError, StageName, TimingEvent, TimingSink,
-    UserId, Window, WorkerId,
+    BoxError, Cancellation, Catalog, FailureKind, Flush, JobContext, JobOutcome, Outcome, Pipeline,
+    SequentialPipeline, Stage, StageError, StageName, TimingEvent, TimingSink, UserId, Window,
+    WorkerId,
 };
 
 /// What the example "knows" about each source: media duration and what is said in it.

@@ -33,7 +33,9 @@ pub use ids::{SearchId, UserId, VideoId, WorkerId};
 pub use job::{Job, JobContext, JobOutcome};
 pub use phash::PerceptualHash;
 pub use pipeline::{Pipeline, RunReport, SequentialPipeline, StageReport};
-pub use query::{Bucket, MetricsQuery, Page, RangeError, UserSort, Window};
+pub use query::{
+    Bucket, MetricsQuery, Page, PerformanceMetrics, RangeError, UsageMetrics, UserSort, Window,
+};
 pub use queue::JobQueue;
 pub use scenes::{IndexedScenes, SceneIndex, SceneRecord};
 pub use signal::{Announcer, WorkSignal};

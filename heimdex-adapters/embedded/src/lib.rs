@@ -17,7 +17,7 @@
 //! ```no_run
 //! # async fn demo() -> heimdex_core::Result<()> {
 //! use heimdex_embedded::EmbeddedStore;
-//! use heimdex_core::{MetricsQuery, Window};
+//! use heimdex_core::{PerformanceMetrics, Window};
 //!
 //! let store = EmbeddedStore::open(std::path::Path::new(".heimdex/heimdex.db")).await?;
 //! let latency = store.latency(Window::thirty_days()).await?;

@@ -11,7 +11,8 @@ use heimdex_core::query::{
     ThroughputPoint, ThroughputV2Point, UserDetail, UsersPage,
 };
 use heimdex_core::{
-    stats, Bucket, Error, MetricsQuery, Page, Result, UserId, UserSort, VideoStatus, Window,
+    stats, Bucket, Error, MetricsQuery, Page, PerformanceMetrics, Result, UsageMetrics, UserId,
+    UserSort, VideoStatus, Window,
 };
 
 use super::error::db;
@@ -20,35 +21,7 @@ use super::{select, summaries, EmbeddedStore};
 const FINISHED: [VideoStatus; 2] = [VideoStatus::Ready, VideoStatus::Failed];
 
 #[async_trait]
-impl MetricsQuery for EmbeddedStore {
-    async fn overview(&self) -> Result<Overview> {
-        summaries::overview(&self.pool, self.now()).await
-    }
-
-    async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
-        let now = self.now();
-        let videos =
-            select::completed_since(&self.pool, &[VideoStatus::Ready], window.start(now)).await?;
-        Ok(stats::throughput(&videos, window, now))
-    }
-
-    async fn search_series(&self, window: Window, _bucket: Bucket) -> Result<Vec<SearchPoint>> {
-        let now = self.now();
-        let searches = select::searches_since(&self.pool, window.start(now)).await?;
-        Ok(stats::search_series(&searches, window, now))
-    }
-
-    async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
-        summaries::users(&self.pool, window, page, sort, self.now()).await
-    }
-
-    /// `NotFound` (`user <id>`) for a user without a profile.
-    async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
-        summaries::user_detail(&self.pool, user, self.now())
-            .await?
-            .ok_or_else(|| Error::not_found(format!("user {user}")))
-    }
-
+impl PerformanceMetrics for EmbeddedStore {
     async fn latency(&self, window: Window) -> Result<LatencySummary> {
         let now = self.now();
         let videos = select::finished_since(&self.pool, &FINISHED, window.start(now)).await?;
@@ -86,7 +59,41 @@ impl MetricsQuery for EmbeddedStore {
         let timings = select::stage_timings_since(&self.pool, window.start(now)).await?;
         Ok(stats::stage_latency(&timings, window, now))
     }
+}
 
+#[async_trait]
+impl UsageMetrics for EmbeddedStore {
+    async fn overview(&self) -> Result<Overview> {
+        summaries::overview(&self.pool, self.now()).await
+    }
+
+    async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
+        let now = self.now();
+        let videos =
+            select::completed_since(&self.pool, &[VideoStatus::Ready], window.start(now)).await?;
+        Ok(stats::throughput(&videos, window, now))
+    }
+
+    async fn search_series(&self, window: Window, _bucket: Bucket) -> Result<Vec<SearchPoint>> {
+        let now = self.now();
+        let searches = select::searches_since(&self.pool, window.start(now)).await?;
+        Ok(stats::search_series(&searches, window, now))
+    }
+
+    async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
+        summaries::users(&self.pool, window, page, sort, self.now()).await
+    }
+
+    /// `NotFound` (`user <id>`) for a user without a profile.
+    async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
+        summaries::user_detail(&self.pool, user, self.now())
+            .await?
+            .ok_or_else(|| Error::not_found(format!("user {user}")))
+    }
+}
+
+#[async_trait]
+impl MetricsQuery for EmbeddedStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

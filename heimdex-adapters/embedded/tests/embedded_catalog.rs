@@ -10,9 +10,8 @@ use heimdex_core::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord,
     UserProfile,
 };
-use heimdex_core::{
-    Catalog, Error, MetricsQuery, SearchId, StageName, UserId, VideoId, VideoStatus,
-};
+use heimdex_core::UsageMetrics;
+use heimdex_core::{Catalog, Error, SearchId, StageName, UserId, VideoId, VideoStatus};
 
 fn new_video(owner: UserId) -> NewVideo {
     NewVideo {

@@ -10,6 +10,7 @@ use heimdex_core::{
     Bucket, Catalog, Error, MetricsQuery, Page, SearchId, StageName, UserId, UserSort, VideoId,
     VideoStatus, Window,
 };
+use heimdex_core::{PerformanceMetrics, UsageMetrics};
 use heimdex_embedded::EmbeddedStore;
 use uuid::Uuid;
 

@@ -10,9 +10,10 @@ use embedded_support::{pinned, same_json, t0, TempDir};
 use heimdex_core::record::{Dataset, SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
-    stats, Bucket, Catalog, MetricsQuery, Page, SearchId, StageName, UserId, UserSort, VideoId,
-    VideoStatus, Window,
+    stats, Bucket, Catalog, Page, SearchId, StageName, UserId, UserSort, VideoId, VideoStatus,
+    Window,
 };
+use heimdex_core::{PerformanceMetrics, UsageMetrics};
 use heimdex_embedded::EmbeddedStore;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -9,9 +9,9 @@ use embedded_support::{file_store, same_json, t0, TempDir};
 use heimdex_core::record::{Dataset, SearchRecord, UserProfile, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
-    stats, Catalog, Error, MetricsQuery, Page, SearchId, UserId, UserSort, VideoId, VideoStatus,
-    Window,
+    stats, Catalog, Error, Page, SearchId, UserId, UserSort, VideoId, VideoStatus, Window,
 };
+use heimdex_core::{PerformanceMetrics, UsageMetrics};
 use heimdex_embedded::EmbeddedStore;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

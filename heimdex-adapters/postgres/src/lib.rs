@@ -22,7 +22,7 @@
 //! ```no_run
 //! # async fn demo() -> heimdex_core::Result<()> {
 //! use heimdex_postgres::PgStore;
-//! use heimdex_core::{MetricsQuery, Window};
+//! use heimdex_core::{PerformanceMetrics, Window};
 //!
 //! let store = PgStore::connect("postgres://postgres@127.0.0.1:5432/heimdex", 10).await?;
 //! store.migrate().await?;

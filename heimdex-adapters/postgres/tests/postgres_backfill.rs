@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
+use heimdex_core::UsageMetrics;
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 use support::pg::TestDb;
 
@@ -155,7 +156,7 @@ async fn the_backfill_sets_finish_times_in_batches_and_invents_nothing() {
 
 #[tokio::test]
 async fn backfilled_rows_enter_throughput_by_their_old_completion_day() {
-    use heimdex_core::{Bucket, MetricsQuery, Window};
+    use heimdex_core::{Bucket, Window};
     let db = TestDb::new().await;
     let store = db.store();
     let owner = UserProfile {

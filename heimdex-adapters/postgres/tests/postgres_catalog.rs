@@ -7,9 +7,8 @@ use heimdex_core::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord,
     UserProfile, VideoRecord,
 };
-use heimdex_core::{
-    Catalog, Error, MetricsQuery, SearchId, StageName, UserId, VideoId, VideoStatus,
-};
+use heimdex_core::UsageMetrics;
+use heimdex_core::{Catalog, Error, SearchId, StageName, UserId, VideoId, VideoStatus};
 use support::pg::TestDb;
 
 async fn profile(store: &impl Catalog, name: &str) -> UserId {

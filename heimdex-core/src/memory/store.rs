@@ -34,7 +34,7 @@ use tables::Tables;
 /// # async fn main() -> heimdex_core::Result<()> {
 /// use heimdex_core::memory::MemoryStore;
 /// use heimdex_core::record::{NewProfile, NewVideo};
-/// use heimdex_core::{Catalog, MetricsQuery, TimingEvent, TimingSink, UserId};
+/// use heimdex_core::{Catalog, TimingEvent, TimingSink, UsageMetrics, UserId};
 ///
 /// let store = MemoryStore::new();
 /// let user = UserId::new_v4();

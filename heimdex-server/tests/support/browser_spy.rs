@@ -58,51 +58,68 @@ impl Spy {
 }
 
 #[async_trait]
-impl MetricsQuery for Spy {
-    async fn overview(&self) -> Result<Overview> {
-        self.check("overview", None)?;
-        self.inner.overview().await
-    }
-    async fn throughput(&self, w: Window, b: Bucket) -> Result<Vec<ThroughputPoint>> {
-        self.check("throughput", Some(w))?;
-        self.inner.throughput(w, b).await
-    }
-    async fn search_series(&self, w: Window, b: Bucket) -> Result<Vec<SearchPoint>> {
-        self.check("search_series", Some(w))?;
-        self.inner.search_series(w, b).await
-    }
-    async fn users(&self, w: Window, p: Page, s: UserSort) -> Result<UsersPage> {
-        self.check("users", Some(w))?;
-        self.inner.users(w, p, s).await
-    }
-    async fn user_detail(&self, id: UserId) -> Result<UserDetail> {
-        self.check("user_detail", None)?;
-        self.inner.user_detail(id).await
-    }
+impl PerformanceMetrics for Spy {
     async fn latency(&self, w: Window) -> Result<LatencySummary> {
         self.check("latency", Some(w))?;
         self.inner.latency(w).await
     }
+
     async fn rtf(&self, w: Window) -> Result<RtfSummary> {
         self.check("rtf", Some(w))?;
         self.inner.rtf(w).await
     }
+
     async fn queue(&self, w: Window) -> Result<QueueSummary> {
         self.check("queue", Some(w))?;
         self.inner.queue(w).await
     }
+
     async fn failures_by_stage(&self, w: Window) -> Result<Vec<StageFailures>> {
         self.check("failures_by_stage", Some(w))?;
         self.inner.failures_by_stage(w).await
     }
+
     async fn throughput_v2(&self, w: Window) -> Result<Vec<ThroughputV2Point>> {
         self.check("throughput_v2", Some(w))?;
         self.inner.throughput_v2(w).await
     }
+
     async fn stage_latency(&self, w: Window) -> Result<Vec<StageLatency>> {
         self.check("stage_latency", Some(w))?;
         self.inner.stage_latency(w).await
     }
+}
+
+#[async_trait]
+impl UsageMetrics for Spy {
+    async fn overview(&self) -> Result<Overview> {
+        self.check("overview", None)?;
+        self.inner.overview().await
+    }
+
+    async fn throughput(&self, w: Window, b: Bucket) -> Result<Vec<ThroughputPoint>> {
+        self.check("throughput", Some(w))?;
+        self.inner.throughput(w, b).await
+    }
+
+    async fn search_series(&self, w: Window, b: Bucket) -> Result<Vec<SearchPoint>> {
+        self.check("search_series", Some(w))?;
+        self.inner.search_series(w, b).await
+    }
+
+    async fn users(&self, w: Window, p: Page, s: UserSort) -> Result<UsersPage> {
+        self.check("users", Some(w))?;
+        self.inner.users(w, p, s).await
+    }
+
+    async fn user_detail(&self, id: UserId) -> Result<UserDetail> {
+        self.check("user_detail", None)?;
+        self.inner.user_detail(id).await
+    }
+}
+
+#[async_trait]
+impl MetricsQuery for Spy {
     async fn ping(&self) -> Result<()> {
         self.check("ping", None)?;
         self.inner.ping().await

@@ -11,7 +11,9 @@ use heimdex_core::query::{
     ThroughputPoint, ThroughputV2Point, UserDetail, UsersPage,
 };
 use heimdex_core::Error;
-use heimdex_core::{Bucket, MetricsQuery, Page, Result, UserId, UserSort, Window};
+use heimdex_core::{
+    Bucket, MetricsQuery, Page, PerformanceMetrics, Result, UsageMetrics, UserId, UserSort, Window,
+};
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
@@ -67,65 +69,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl MetricsQuery for PgStore {
-    async fn overview(&self) -> Result<Overview> {
-        let row = sqlx::query("SELECT * FROM get_admin_overview_metrics()")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(Overview {
-            videos_ready_total: count(&row, "videos_ready_total")?,
-            videos_failed_total: count(&row, "videos_failed_total")?,
-            videos_total: count(&row, "videos_total")?,
-            failure_rate_pct: float0(&row, "failure_rate_pct")?,
-            hours_ready_total: float0(&row, "hours_ready_total")?,
-            searches_7d: count(&row, "searches_7d")?,
-            avg_search_latency_ms_7d: float(&row, "avg_search_latency_ms_7d")?,
-            searches_30d: count(&row, "searches_30d")?,
-            avg_search_latency_ms_30d: float(&row, "avg_search_latency_ms_30d")?,
-        })
-    }
-
-    async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
-        let rows = self.call("get_throughput_timeseries($1)", window).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ThroughputPoint {
-                    day: day_text(r, "day")?,
-                    videos_ready: count(r, "videos_ready")?,
-                    hours_ready: float0(r, "hours_ready")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn search_series(&self, window: Window, _bucket: Bucket) -> Result<Vec<SearchPoint>> {
-        let rows = self.call("get_search_timeseries($1)", window).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SearchPoint {
-                    day: day_text(r, "day")?,
-                    searches: count(r, "searches")?,
-                    avg_latency_ms: float(r, "avg_latency_ms")?,
-                })
-            })
-            .collect()
-    }
-
-    /// Runs in its own task: the page and the total share a transaction, and sqlx 0.8 leaves a
-    /// pooled connection inside an open transaction when a caller (an HTTP request whose client
-    /// went away) is cancelled during `BEGIN` (an sqlx bug fixed upstream after 0.8.6).
-    async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
-        let pool = self.pool.clone();
-        tokio::spawn(async move { users::page(&pool, window, page, sort).await })
-            .await
-            .map_err(|e| Error::backend(ADAPTER, format!("users list task: {e}")))?
-    }
-
-    async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
-        users::detail(&self.pool, user).await
-    }
-
+impl PerformanceMetrics for PgStore {
     async fn latency(&self, window: Window) -> Result<LatencySummary> {
         let r = self
             .call_one("get_admin_processing_latency($1)", window)
@@ -220,7 +164,71 @@ impl MetricsQuery for PgStore {
             })
             .collect()
     }
+}
 
+#[async_trait]
+impl UsageMetrics for PgStore {
+    async fn overview(&self) -> Result<Overview> {
+        let row = sqlx::query("SELECT * FROM get_admin_overview_metrics()")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(Overview {
+            videos_ready_total: count(&row, "videos_ready_total")?,
+            videos_failed_total: count(&row, "videos_failed_total")?,
+            videos_total: count(&row, "videos_total")?,
+            failure_rate_pct: float0(&row, "failure_rate_pct")?,
+            hours_ready_total: float0(&row, "hours_ready_total")?,
+            searches_7d: count(&row, "searches_7d")?,
+            avg_search_latency_ms_7d: float(&row, "avg_search_latency_ms_7d")?,
+            searches_30d: count(&row, "searches_30d")?,
+            avg_search_latency_ms_30d: float(&row, "avg_search_latency_ms_30d")?,
+        })
+    }
+
+    async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
+        let rows = self.call("get_throughput_timeseries($1)", window).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ThroughputPoint {
+                    day: day_text(r, "day")?,
+                    videos_ready: count(r, "videos_ready")?,
+                    hours_ready: float0(r, "hours_ready")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn search_series(&self, window: Window, _bucket: Bucket) -> Result<Vec<SearchPoint>> {
+        let rows = self.call("get_search_timeseries($1)", window).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SearchPoint {
+                    day: day_text(r, "day")?,
+                    searches: count(r, "searches")?,
+                    avg_latency_ms: float(r, "avg_latency_ms")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Runs in its own task: the page and the total share a transaction, and sqlx 0.8 leaves a
+    /// pooled connection inside an open transaction when a caller (an HTTP request whose client
+    /// went away) is cancelled during `BEGIN` (an sqlx bug fixed upstream after 0.8.6).
+    async fn users(&self, window: Window, page: Page, sort: UserSort) -> Result<UsersPage> {
+        let pool = self.pool.clone();
+        tokio::spawn(async move { users::page(&pool, window, page, sort).await })
+            .await
+            .map_err(|e| Error::backend(ADAPTER, format!("users list task: {e}")))?
+    }
+
+    async fn user_detail(&self, user: UserId) -> Result<UserDetail> {
+        users::detail(&self.pool, user).await
+    }
+}
+
+#[async_trait]
+impl MetricsQuery for PgStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

@@ -8,7 +8,7 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::ids::{SearchId, UserId, VideoId};
 use crate::job::JobOutcome;
-use crate::query::MetricsQuery;
+use crate::query::UsageMetrics;
 use crate::record::{Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, UserProfile};
 use crate::stage::{Outcome, StageName};
 use crate::Error;
