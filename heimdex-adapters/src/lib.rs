@@ -10,6 +10,8 @@ mod open;
 mod pipeline;
 
 pub use config::StoreConfig;
+#[cfg(all(feature = "postgres", feature = "embedded", feature = "testkit"))]
+pub use open::open_importable;
 #[cfg(all(feature = "postgres", feature = "embedded"))]
 pub use open::{backfill, migrate, open};
 pub use pipeline::{standard_pipeline, PipelineConfig, PipelineKind};

@@ -9,8 +9,13 @@ use crate::embedded::EmbeddedStore;
 use crate::postgres::PgStore;
 use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 
-/// Opens the configured store and applies its migrations (safe on every start).
-pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {
+/// The configured store, opened and migrated.
+enum Opened {
+    Postgres(PgStore),
+    Embedded(EmbeddedStore),
+}
+
+async fn open_configured(config: &StoreConfig) -> Result<Opened> {
     Ok(match config {
         StoreConfig::Postgres {
             url,
@@ -19,9 +24,29 @@ pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {
         } => {
             let store = PgStore::connect(url, *max_connections).await?;
             store.migrate_granting(grant_roles).await?;
-            Arc::new(store)
+            Opened::Postgres(store)
         }
-        StoreConfig::Embedded { path } => Arc::new(EmbeddedStore::open(path).await?),
+        StoreConfig::Embedded { path } => Opened::Embedded(EmbeddedStore::open(path).await?),
+    })
+}
+
+/// Opens the configured store and applies its migrations (safe on every start).
+pub async fn open(config: &StoreConfig) -> Result<Arc<dyn Store>> {
+    Ok(match open_configured(config).await? {
+        Opened::Postgres(store) => Arc::new(store),
+        Opened::Embedded(store) => Arc::new(store),
+    })
+}
+
+/// [`open`] for tests and fixtures (feature `testkit`): the store can also import rows
+/// ([`heimdex_core::testkit::Import`]).
+#[cfg(feature = "testkit")]
+pub async fn open_importable(
+    config: &StoreConfig,
+) -> Result<Arc<dyn heimdex_core::testkit::TestStore>> {
+    Ok(match open_configured(config).await? {
+        Opened::Postgres(store) => Arc::new(store),
+        Opened::Embedded(store) => Arc::new(store),
     })
 }
 

@@ -8,9 +8,7 @@ use async_trait::async_trait;
 use crate::error::Result;
 use crate::ids::{SearchId, VideoId};
 use crate::query::MetricsQuery;
-use crate::record::{
-    Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
-};
+use crate::record::{MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord};
 use crate::scenes::SceneIndex;
 use crate::timing::DurableSink;
 
@@ -31,8 +29,6 @@ pub trait Catalog: Send + Sync + fmt::Debug {
     async fn record_search(&self, search: NewSearch) -> Result<SearchId>;
     /// The per-stage timings of a video, by attempt then start time.
     async fn stage_timings(&self, id: VideoId) -> Result<Vec<StageTimingRecord>>;
-    /// Inserts rows exactly as given (fixtures, copies from another database, tests).
-    async fn import(&self, data: &Dataset) -> Result<()>;
 }
 
 /// Everything a storage backend provides: rows, timing, metrics over them, and scenes.

@@ -6,11 +6,12 @@ mod naive;
 use heimdex_core::memory::MemoryStore;
 use heimdex_core::record::Dataset;
 use heimdex_core::testkit::assert::assert_same;
+use heimdex_core::testkit::Import;
 use heimdex_core::testkit::{
     assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
 use heimdex_core::time::{self, Timestamp};
-use heimdex_core::{Bucket, Catalog, Page, UserSort, Window};
+use heimdex_core::{Bucket, Page, UserSort, Window};
 use heimdex_core::{PerformanceMetrics, UsageMetrics};
 
 const WINDOWS: [u16; 5] = [1, 7, 30, 90, 365];

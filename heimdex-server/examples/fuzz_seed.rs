@@ -1,6 +1,6 @@
 //! Seeds a store for `scripts/fuzz-api`: the golden rows (`heimdex_core::testkit::golden`) and a
 //! seeded random dataset with every awkward case the metrics handle (`testkit::random_dataset`),
-//! imported through `Store::import` into the store `DATABASE_URL` (or `HEIMDEX_DB_PATH`) names,
+//! imported through `testkit::Import` into the store `DATABASE_URL` (or `HEIMDEX_DB_PATH`) names,
 //! migrating it first. Prints the user ids, one a line, so the fuzzer can ask for real users.
 //!
 //! ```text
@@ -18,7 +18,7 @@ async fn main() -> Result<(), BoxError> {
         std::env::var("DATABASE_URL").ok(),
         std::env::var_os("HEIMDEX_DB_PATH").map(Into::into),
     );
-    let store = heimdex_adapters::open(&config).await?;
+    let store = heimdex_adapters::open_importable(&config).await?;
     let now = heimdex_core::time::now();
     let golden = Golden::new(now).dataset;
     let random = random_dataset(7, 300, 60, now);

@@ -16,7 +16,8 @@ use browser::Browser;
 use browser_page::{click_and_load, loaded};
 use heimdex_core::record::{SearchRecord, UserProfile};
 use heimdex_core::testkit::golden::{self, Golden};
-use heimdex_core::{Catalog, SearchId, UserId};
+use heimdex_core::testkit::Import;
+use heimdex_core::{SearchId, UserId};
 use serde_json::json;
 use support::{tokens, TestServer};
 
@@ -99,10 +100,7 @@ async fn exported_text_cells_never_start_a_formula_and_numbers_stay_numbers() {
 
     // The page's own CSV writer: numbers are never prefixed, text that looks like one is.
     let csv = b
-        .run(
-            "return HX.csv(['n', 'x', 's'], [{ n: -5, x: -0.25, s: '-5' }]);",
-            json!([]),
-        )
+        .run("return HX.csv(['n', 'x', 's'], [{ n: -5, x: -0.25, s: '-5' }]);")
         .await;
     assert_eq!(csv, json!("n,x,s\r\n-5,-0.25,'-5\r\n"));
     b.close().await;

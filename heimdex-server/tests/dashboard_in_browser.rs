@@ -3,8 +3,8 @@
 //! has two pages):
 //! the page shows the golden numbers, the range picker changes what the server is asked, paging
 //! and the user detail work, and access and server errors get their own messages.
-//! Screenshots go to `target/browser-artifacts/`. Without Chromium the tests skip, unless `CI` is
-//! set, where they fail and say what to install.
+//! Screenshots go to `target/browser-artifacts/`. Without Chromium or chromedriver the tests fail
+//! (they never skip) and say what to install: `apt-get install -y chromium chromium-driver`.
 
 #[path = "support/browser.rs"]
 mod browser;
@@ -21,7 +21,8 @@ use browser_page::{click_and_load, count, loaded, raw, shown};
 use browser_spy::Spy;
 use heimdex_core::record::UserProfile;
 use heimdex_core::testkit::golden::{self, Golden};
-use heimdex_core::{Catalog, UserId};
+use heimdex_core::testkit::Import;
+use heimdex_core::UserId;
 use serde_json::json;
 use support::golden_checks::close;
 use support::{tokens, TestServer};
@@ -103,7 +104,6 @@ async fn readable_numbers(b: &Browser) {
         .run(
             "return [HX.int(1234567), HX.ms(362.5), HX.ms(12345), HX.ms(3000000), HX.ms(5430000), \
              HX.rtf(1.9553333), HX.pct(9.836065573770492), HX.int(null)];",
-            json!([]),
         )
         .await;
     assert_eq!(
@@ -129,10 +129,10 @@ async fn the_dashboard_shows_the_golden_numbers_and_follows_range_and_pages() {
     let token = tokens::admin();
     b.goto(&format!("{base}#token={token}")).await;
     assert_eq!(loaded(&b, 0).await, "ready");
-    let href = b.run("return location.href;", json!([])).await;
+    let href = b.run("return location.href;").await;
     assert!(!href.as_str().unwrap().contains("token"), "{href}");
     let kept = b
-        .run("return sessionStorage.getItem('heimdex.token');", json!([]))
+        .run("return sessionStorage.getItem('heimdex.token');")
         .await;
     assert_eq!(kept, json!(token));
     assert_eq!(spy.windows("latency"), vec![30], "the default range");
@@ -156,7 +156,7 @@ async fn the_dashboard_shows_the_golden_numbers_and_follows_range_and_pages() {
     }
     assert_eq!(spy.windows("users"), vec![7]);
     assert_eq!(shown(&b, "range-label").await, "last 7 days");
-    let hash = b.run("return location.hash;", json!([])).await;
+    let hash = b.run("return location.hash;").await;
     assert_eq!(hash, "#range=7d");
     let bars = "[data-testid='throughput-chart'] g[data-day]";
     assert_eq!(
@@ -168,7 +168,7 @@ async fn the_dashboard_shows_the_golden_numbers_and_follows_range_and_pages() {
     assert_eq!(raw(&b, "throughput-failed").await, json!(1));
 
     spy.clear();
-    b.run("window.beforeReload = true; location.reload();", json!([]))
+    b.run("window.beforeReload = true; location.reload();")
         .await;
     b.wait_for(
         "the reloaded page",
@@ -209,18 +209,15 @@ async fn the_dashboard_shows_the_golden_numbers_and_follows_range_and_pages() {
         "ready"
     );
     let detail_hidden = "return document.querySelector('[data-testid=user-detail]').hidden;";
-    assert_eq!(b.run(detail_hidden, json!([])).await, true);
+    assert_eq!(b.run(detail_hidden).await, true);
 
     assert_eq!(
         click_and_load(&b, "[data-testid='sort-hours_ready']").await,
         "ready"
     );
     let first = "return document.querySelector('[data-testid=user-row]').dataset.userId;";
-    assert_eq!(
-        b.run(first, json!([])).await,
-        json!(golden::ALICE.to_string())
-    );
-    let hash = b.run("return location.hash;", json!([])).await;
+    assert_eq!(b.run(first).await, json!(golden::ALICE.to_string()));
+    let hash = b.run("return location.hash;").await;
     assert_eq!(hash, "#range=7d&sort=hours_ready");
     let users_csv = b
         .run_async(
@@ -247,7 +244,7 @@ async fn access_and_server_errors_get_their_own_messages() {
     b.goto(&format!("{base}#token={not_admin}")).await;
     assert_eq!(loaded(&b, 0).await, "signin");
     let kind = "return document.querySelector('[data-testid=message]').dataset.kind;";
-    assert_eq!(b.run(kind, json!([])).await, "forbidden");
+    assert_eq!(b.run(kind).await, "forbidden");
     let text = shown(&b, "message").await;
     assert!(
         text.contains("Not an admin") && text.contains("403"),
@@ -261,7 +258,7 @@ async fn access_and_server_errors_get_their_own_messages() {
         click_and_load(&b, "[data-testid='sign-in']").await,
         "signin"
     );
-    assert_eq!(b.run(kind, json!([])).await, "auth");
+    assert_eq!(b.run(kind).await, "auth");
     assert!(shown(&b, "message").await.contains("Sign in again"));
 
     b.type_into("[data-testid='token-input']", &tokens::admin())
@@ -275,7 +272,7 @@ async fn access_and_server_errors_get_their_own_messages() {
 
     spy.fail(true);
     assert_eq!(click_and_load(&b, "[data-testid='refresh']").await, "error");
-    assert_eq!(b.run(kind, json!([])).await, "server");
+    assert_eq!(b.run(kind).await, "server");
     let text = shown(&b, "message").await;
     assert!(
         text.contains("Server error") && text.contains("500"),
@@ -290,6 +287,6 @@ async fn access_and_server_errors_get_their_own_messages() {
     b.click("[data-testid='auto-refresh']").await;
     let auto = "return [document.querySelector('[data-testid=auto-refresh]').checked, \
                 sessionStorage.getItem('heimdex.autorefresh')];";
-    assert_eq!(b.run(auto, json!([])).await, json!([false, "off"]));
+    assert_eq!(b.run(auto).await, json!([false, "off"]));
     b.close().await;
 }

@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use heimdex_adapters::StoreConfig;
 use heimdex_core::testkit::golden::{self, Golden};
-use heimdex_core::{MetricsQuery, Store};
+use heimdex_core::testkit::TestStore;
+use heimdex_core::MetricsQuery;
 use support::golden_checks::{assert_golden, close, People};
 use support::TestServer;
 
-async fn check_store(store: Arc<dyn Store>) {
+async fn check_store(store: Arc<dyn TestStore>) {
     let golden = Golden::new(heimdex_core::time::now());
     store.import(&golden.dataset).await.unwrap();
     store.flush().await.unwrap();
@@ -60,7 +61,7 @@ async fn memory_store_answers_the_golden_values() {
 async fn embedded_store_answers_the_golden_values() {
     let dir = std::env::temp_dir().join(format!("heimdex-server-golden-{}", uuid::Uuid::new_v4()));
     let config = StoreConfig::new(None, Some(dir.join("heimdex.db")));
-    check_store(heimdex_adapters::open(&config).await.unwrap()).await;
+    check_store(heimdex_adapters::open_importable(&config).await.unwrap()).await;
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -68,6 +69,6 @@ async fn embedded_store_answers_the_golden_values() {
 async fn postgres_store_answers_the_golden_values() {
     let db = support::pg::fresh_database().await;
     let config = StoreConfig::new(Some(db.url.clone()), None);
-    check_store(heimdex_adapters::open(&config).await.unwrap()).await;
+    check_store(heimdex_adapters::open_importable(&config).await.unwrap()).await;
     db.remove().await;
 }

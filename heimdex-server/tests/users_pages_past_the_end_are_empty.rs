@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use heimdex_adapters::StoreConfig;
 use heimdex_core::testkit::golden::Golden;
-use heimdex_core::{MetricsQuery, Store};
+use heimdex_core::testkit::TestStore;
+use heimdex_core::MetricsQuery;
 use support::TestServer;
 
 /// Pages far past the golden data's users, the first with an offset just past `i32::MAX`.
@@ -18,7 +19,7 @@ const FAR_PAGES: [&str; 3] = [
     "page=2&page_size=100",
 ];
 
-async fn check_far_pages_are_empty(store: Arc<dyn Store>) {
+async fn check_far_pages_are_empty(store: Arc<dyn TestStore>) {
     let golden = Golden::new(heimdex_core::time::now());
     store.import(&golden.dataset).await.unwrap();
     store.flush().await.unwrap();
@@ -40,7 +41,7 @@ async fn check_far_pages_are_empty(store: Arc<dyn Store>) {
 async fn postgres_answers_an_empty_page_past_the_int4_offset() {
     let db = support::pg::fresh_database().await;
     let config = StoreConfig::new(Some(db.url.clone()), None);
-    check_far_pages_are_empty(heimdex_adapters::open(&config).await.unwrap()).await;
+    check_far_pages_are_empty(heimdex_adapters::open_importable(&config).await.unwrap()).await;
     db.remove().await;
 }
 
@@ -48,7 +49,7 @@ async fn postgres_answers_an_empty_page_past_the_int4_offset() {
 async fn the_embedded_and_memory_stores_answer_the_same_empty_page() {
     let dir = std::env::temp_dir().join(format!("heimdex-far-pages-{}", uuid::Uuid::new_v4()));
     let config = StoreConfig::new(None, Some(dir.join("heimdex.db")));
-    check_far_pages_are_empty(heimdex_adapters::open(&config).await.unwrap()).await;
+    check_far_pages_are_empty(heimdex_adapters::open_importable(&config).await.unwrap()).await;
     std::fs::remove_dir_all(dir).ok();
     check_far_pages_are_empty(Arc::new(heimdex_core::memory::MemoryStore::new())).await;
 }

@@ -2,14 +2,14 @@
 
 use async_trait::async_trait;
 use heimdex_core::record::{
-    Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
+    MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
 };
 use heimdex_core::{Catalog, Error, Result, SearchId, UserId, VideoId};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::error::db;
 use super::rows::{self, micros, uuid_text, STAGE_COLUMNS, VIDEO_COLUMNS};
-use super::{import, EmbeddedStore};
+use super::EmbeddedStore;
 
 #[async_trait]
 impl Catalog for EmbeddedStore {
@@ -116,13 +116,6 @@ impl Catalog for EmbeddedStore {
             .await
             .map_err(db)?;
         found.iter().map(rows::stage_timing).collect()
-    }
-
-    /// One transaction, multi-row inserts. Rows are inserted exactly as given (timestamps cut to
-    /// microseconds). All or nothing: a key already taken is `Conflict`, a row whose owner, user
-    /// or video is missing `NotFound`.
-    async fn import(&self, data: &Dataset) -> Result<()> {
-        import::run(&self.pool, data).await
     }
 }
 

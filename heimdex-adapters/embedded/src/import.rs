@@ -3,18 +3,31 @@
 //! SQLite allows 32,766 bound values per statement; rows go in chunks that stay well below it, so
 //! 10,000 videos take a handful of statements.
 
+use async_trait::async_trait;
 use heimdex_core::record::Dataset;
+use heimdex_core::testkit::Import;
 use heimdex_core::{Error, Result};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::error::db;
 use super::rows::{micros, opt_micros, uuid_text};
+use super::EmbeddedStore;
 
 /// Rows per statement (18 values per video row: 9,000 values).
 const CHUNK: usize = 500;
 
+#[async_trait]
+impl Import for EmbeddedStore {
+    /// One transaction, multi-row inserts. Rows are inserted exactly as given (timestamps cut to
+    /// microseconds). All or nothing: a key already taken is `Conflict`, a row whose owner, user
+    /// or video is missing `NotFound`.
+    async fn import(&self, data: &Dataset) -> Result<()> {
+        run(&self.pool, data).await
+    }
+}
+
 /// Inserts every row of `data` in one transaction, parents before children.
-pub(crate) async fn run(pool: &SqlitePool, data: &Dataset) -> Result<()> {
+async fn run(pool: &SqlitePool, data: &Dataset) -> Result<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
     profiles(&mut tx, data).await?;
     videos(&mut tx, data).await?;

@@ -29,6 +29,7 @@ mod backfill;
 mod catalog;
 pub(crate) mod error;
 mod files;
+#[cfg(feature = "testkit")]
 mod import;
 mod metrics;
 mod options;

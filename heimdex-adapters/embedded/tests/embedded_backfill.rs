@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use embedded_support::{file_store, t0, TempDir};
 use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
+use heimdex_core::testkit::Import;
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 
 /// Rows as written before timing existed: no timing columns at all.

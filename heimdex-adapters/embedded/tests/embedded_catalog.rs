@@ -10,6 +10,7 @@ use heimdex_core::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord,
     UserProfile,
 };
+use heimdex_core::testkit::Import;
 use heimdex_core::UsageMetrics;
 use heimdex_core::{Catalog, Error, SearchId, StageName, UserId, VideoId, VideoStatus};
 

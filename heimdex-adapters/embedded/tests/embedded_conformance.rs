@@ -5,10 +5,11 @@ mod embedded_support;
 
 use embedded_support::TempDir;
 use heimdex_core::memory::MemoryStore;
+use heimdex_core::testkit::Import;
 use heimdex_core::testkit::{
     assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
-use heimdex_core::{time, Catalog, Window};
+use heimdex_core::{time, Window};
 use heimdex_embedded::EmbeddedStore;
 
 #[tokio::test]

@@ -5,10 +5,11 @@ mod embedded_support;
 use chrono::TimeDelta;
 use embedded_support::{pinned, t0, TempDir};
 use heimdex_core::record::{Dataset, SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
+use heimdex_core::testkit::Import;
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
-    Bucket, Catalog, Error, MetricsQuery, Page, SearchId, StageName, UserId, UserSort, VideoId,
-    VideoStatus, Window,
+    Bucket, Error, MetricsQuery, Page, SearchId, StageName, UserId, UserSort, VideoId, VideoStatus,
+    Window,
 };
 use heimdex_core::{PerformanceMetrics, UsageMetrics};
 use heimdex_embedded::EmbeddedStore;

@@ -8,10 +8,10 @@ mod embedded_support;
 use chrono::TimeDelta;
 use embedded_support::{pinned, same_json, t0, TempDir};
 use heimdex_core::record::{Dataset, SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
+use heimdex_core::testkit::Import;
 use heimdex_core::time::Timestamp;
 use heimdex_core::{
-    stats, Bucket, Catalog, Page, SearchId, StageName, UserId, UserSort, VideoId, VideoStatus,
-    Window,
+    stats, Bucket, Page, SearchId, StageName, UserId, UserSort, VideoId, VideoStatus, Window,
 };
 use heimdex_core::{PerformanceMetrics, UsageMetrics};
 use heimdex_embedded::EmbeddedStore;

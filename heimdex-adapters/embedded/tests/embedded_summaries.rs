@@ -7,10 +7,9 @@ mod embedded_support;
 use chrono::TimeDelta;
 use embedded_support::{file_store, same_json, t0, TempDir};
 use heimdex_core::record::{Dataset, SearchRecord, UserProfile, VideoRecord};
+use heimdex_core::testkit::Import;
 use heimdex_core::time::Timestamp;
-use heimdex_core::{
-    stats, Catalog, Error, Page, SearchId, UserId, UserSort, VideoId, VideoStatus, Window,
-};
+use heimdex_core::{stats, Error, Page, SearchId, UserId, UserSort, VideoId, VideoStatus, Window};
 use heimdex_core::{PerformanceMetrics, UsageMetrics};
 use heimdex_embedded::EmbeddedStore;
 use rand::rngs::StdRng;

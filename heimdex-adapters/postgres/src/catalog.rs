@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use heimdex_core::record::{
-    Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
+    MediaInfo, NewProfile, NewSearch, NewVideo, StageTimingRecord, VideoRecord,
 };
 use heimdex_core::{Catalog, Error, Result, SearchId, VideoId};
 use sqlx::error::ErrorKind;
@@ -13,7 +13,7 @@ use sqlx::PgPool;
 
 use super::error::db;
 use super::rows::{self, STAGE_COLUMNS, VIDEO_COLUMNS};
-use super::{import, PgStore};
+use super::PgStore;
 
 /// True when `err` is a foreign-key violation (the referenced profile does not exist).
 fn is_missing_parent(err: &sqlx::Error) -> bool {
@@ -123,12 +123,6 @@ impl Catalog for PgStore {
             .await
             .map_err(db)?;
         found.iter().map(rows::stage_timing).collect()
-    }
-
-    /// One transaction, one multi-row insert per table and chunk. Rows are inserted exactly as
-    /// given; a row whose key already exists is `Conflict` and nothing is imported.
-    async fn import(&self, data: &Dataset) -> Result<()> {
-        import::run(&self.pool, data).await
     }
 }
 

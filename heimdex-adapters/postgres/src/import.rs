@@ -1,13 +1,16 @@
 //! Bulk import of a [`Dataset`]: one transaction, one `INSERT … SELECT FROM UNNEST(arrays)` per
 //! table and chunk, so 10,000 videos take a couple of round trips.
 
+use async_trait::async_trait;
 use heimdex_core::record::Dataset;
+use heimdex_core::testkit::Import;
 use heimdex_core::{Error, Result};
 use sqlx::error::ErrorKind;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::error;
+use super::PgStore;
 
 /// Like [`error::db`], but a row that references a missing profile or video is `NotFound` (as the
 /// in-memory store reports it).
@@ -27,10 +30,19 @@ fn db(err: sqlx::Error) -> Error {
 /// Rows per statement: each column travels as one array parameter.
 const CHUNK: usize = 5_000;
 
+#[async_trait]
+impl Import for PgStore {
+    /// One transaction, one multi-row insert per table and chunk. Rows are inserted exactly as
+    /// given; a row whose key already exists is `Conflict` and nothing is imported.
+    async fn import(&self, data: &Dataset) -> Result<()> {
+        run(&self.pool, data).await
+    }
+}
+
 /// Inserts every row of `data` exactly as given, parents before children, in one transaction.
 /// A key that already exists is `Conflict`, a reference to a missing profile or video `NotFound`,
 /// and either way nothing is imported.
-pub(crate) async fn run(pool: &PgPool, data: &Dataset) -> Result<()> {
+async fn run(pool: &PgPool, data: &Dataset) -> Result<()> {
     let mut tx = pool.begin().await.map_err(db)?;
     profiles(&mut tx, data).await?;
     videos(&mut tx, data).await?;

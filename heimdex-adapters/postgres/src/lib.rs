@@ -36,6 +36,7 @@ mod backfill;
 mod catalog;
 mod config;
 pub(crate) mod error;
+#[cfg(feature = "testkit")]
 mod import;
 mod metrics;
 pub mod queue;

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 use heimdex_core::record::{Dataset, UserProfile, VideoRecord};
+use heimdex_core::testkit::Import;
 use heimdex_core::UsageMetrics;
 use heimdex_core::{Catalog, UserId, VideoId, VideoStatus};
 use support::pg::TestDb;

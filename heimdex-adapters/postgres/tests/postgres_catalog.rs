@@ -7,6 +7,7 @@ use heimdex_core::record::{
     Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord,
     UserProfile, VideoRecord,
 };
+use heimdex_core::testkit::Import;
 use heimdex_core::UsageMetrics;
 use heimdex_core::{Catalog, Error, SearchId, StageName, UserId, VideoId, VideoStatus};
 use support::pg::TestDb;

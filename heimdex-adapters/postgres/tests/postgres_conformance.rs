@@ -8,10 +8,11 @@ use heimdex_testsupport as support;
 use std::time::Instant;
 
 use heimdex_core::memory::MemoryStore;
+use heimdex_core::testkit::Import;
 use heimdex_core::testkit::{
     assert_same_answers, metrics_conformance, random_dataset, scenes_conformance, sink_conformance,
 };
-use heimdex_core::{Catalog, Window};
+use heimdex_core::Window;
 use support::pg::TestDb;
 
 #[tokio::test]

@@ -13,7 +13,8 @@ use heimdex_core::query::{
 use heimdex_core::testkit::assert::assert_same;
 use heimdex_core::testkit::golden::{ALICE, BOB, CAROL};
 use heimdex_core::testkit::Golden;
-use heimdex_core::{Catalog, Window};
+use heimdex_core::testkit::Import;
+use heimdex_core::Window;
 use support::pg::TestDb;
 
 const NULL: &str = "<null>";

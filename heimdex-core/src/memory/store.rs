@@ -2,6 +2,8 @@
 //! embedded and PostgreSQL stores are checked against, and a store for tests and demos.
 
 mod catalog;
+#[cfg(feature = "testkit")]
+mod import;
 mod metrics;
 mod scenes;
 mod tables;

@@ -2,6 +2,7 @@
 
 use super::assert::assert_same;
 use super::golden::{Golden, ALICE, BOB, CAROL};
+use super::TestStore;
 use crate::catalog::Store;
 use crate::error::Error;
 use crate::ids::UserId;
@@ -17,13 +18,13 @@ pub use super::sink::sink_conformance;
 /// Checks beyond the contract's list: throughput v1, the search series, the stage latency of the
 /// golden stage rows, every sort key and paging of the users list, and the user detail of every
 /// golden user and `NotFound` for an unknown one.
-pub async fn metrics_conformance(store: &dyn Store) {
+pub async fn metrics_conformance(store: &dyn TestStore) {
     metrics_conformance_at(store, time::now()).await;
 }
 
 /// [`metrics_conformance`] with the golden rows placed relative to `now`: for a store whose clock
 /// is not the system clock (it must read within an hour of `now` while the suite runs).
-pub async fn metrics_conformance_at(store: &dyn Store, now: Timestamp) {
+pub async fn metrics_conformance_at(store: &dyn TestStore, now: Timestamp) {
     let golden = Golden::new(now);
     store
         .import(&golden.dataset)

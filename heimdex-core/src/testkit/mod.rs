@@ -10,11 +10,15 @@
 //! - [`assert`](mod@assert): float comparison within 1e-9 relative, and [`assert::Same`] for
 //!   whole answers.
 //!
+//! - [`Import`]: fixture rows written exactly as given, which every store implements behind its
+//!   `testkit` feature; [`TestStore`] is a store with it.
+//!
 //! The suites panic with a message naming the metric and field that differ, like `assert!`.
 
 pub mod assert;
 mod compare;
 pub mod golden;
+mod import;
 pub mod metrics;
 pub mod queue;
 pub mod random;
@@ -22,6 +26,7 @@ pub mod scenes;
 pub mod sink;
 
 pub use golden::Golden;
+pub use import::{Import, TestStore};
 pub use metrics::metrics_conformance;
 pub use random::{assert_same_answers, random_dataset};
 pub use scenes::scenes_conformance;

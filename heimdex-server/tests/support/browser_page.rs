@@ -16,30 +16,19 @@ pub async fn loaded(b: &Browser, after: u64) -> String {
     state.as_str().unwrap().to_string()
 }
 
-/// The number of the last finished load.
-pub async fn seq(b: &Browser) -> u64 {
-    let v = b
-        .run("return Number(document.body.dataset.loadSeq);", json!([]))
-        .await;
-    v.as_u64().unwrap()
-}
-
 /// Clicks `selector`, then waits for the load it starts.
 pub async fn click_and_load(b: &Browser, selector: &str) -> String {
-    let before = seq(b).await;
+    let before = b.run("return Number(document.body.dataset.loadSeq);").await;
     b.click(selector).await;
-    loaded(b, before).await
+    loaded(b, before.as_u64().unwrap()).await
 }
 
 /// The raw value behind the number shown at `data-testid=testid`.
 pub async fn raw(b: &Browser, testid: &str) -> Value {
-    let v = b
-        .run(
-            "const e = document.querySelector(`[data-testid='${arguments[0]}']`); \
-             return e && e.dataset.value;",
-            json!([testid]),
-        )
-        .await;
+    let selector = json!(format!("[data-testid='{testid}']"));
+    let script =
+        format!("const e = document.querySelector({selector}); return e && e.dataset.value;");
+    let v = b.run(&script).await;
     let text = v
         .as_str()
         .unwrap_or_else(|| panic!("{testid} is not on the page"));
@@ -53,11 +42,9 @@ pub async fn shown(b: &Browser, testid: &str) -> String {
 
 /// How many elements match `selector`.
 pub async fn count(b: &Browser, selector: &str) -> u64 {
-    let v = b
-        .run(
-            "return document.querySelectorAll(arguments[0]).length;",
-            json!([selector]),
-        )
-        .await;
-    v.as_u64().unwrap()
+    let script = format!(
+        "return document.querySelectorAll({}).length;",
+        json!(selector)
+    );
+    b.run(&script).await.as_u64().unwrap()
 }

@@ -7,8 +7,8 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::ids::{SearchId, VideoId};
 use crate::record::{
-    Dataset, MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord,
-    UserProfile, VideoRecord,
+    MediaInfo, NewProfile, NewSearch, NewVideo, SearchRecord, StageTimingRecord, UserProfile,
+    VideoRecord,
 };
 use crate::time;
 
@@ -110,11 +110,5 @@ impl Catalog for MemoryStore {
             ))
         });
         Ok(rows)
-    }
-
-    /// All or nothing. Rows are inserted exactly as given (timestamps cut to microseconds); a key
-    /// that is already taken is `Conflict`, a row whose owner, user or video is missing `NotFound`.
-    async fn import(&self, data: &Dataset) -> Result<()> {
-        self.tables().import(data)
     }
 }

@@ -2,11 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Error, Result};
 use crate::ids::{SearchId, UserId, VideoId};
-use crate::record::{Dataset, SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
+use crate::record::{SearchRecord, StageTimingRecord, UserProfile, VideoRecord};
 use crate::stage::StageName;
-use crate::time::truncate_micros;
 
 /// Key of a `video_stage_timings` row.
 type StageKey = (VideoId, i32, StageName);
@@ -27,6 +25,12 @@ pub(super) struct Tables {
 }
 
 impl Tables {
+    /// Whether a stage row with this key exists.
+    #[cfg(feature = "testkit")]
+    pub(super) fn has_stage(&self, video: VideoId, attempt: i32, stage: &StageName) -> bool {
+        self.stage_at.contains_key(&(video, attempt, stage.clone()))
+    }
+
     pub(super) fn profile(&self, id: UserId) -> Option<&UserProfile> {
         self.profile_at.get(&id).map(|&i| &self.profiles[i])
     }
@@ -75,87 +79,5 @@ impl Tables {
                 self.stage_timings.push(row);
             }
         }
-    }
-
-    /// Inserts every row of `data` (timestamps cut to microseconds), or nothing: a key that is
-    /// already taken is `Conflict`, a reference to a missing profile or video is `NotFound`.
-    pub(super) fn import(&mut self, data: &Dataset) -> Result<()> {
-        self.check_import(data)?;
-        for p in &data.profiles {
-            self.push_profile(UserProfile {
-                created_at: truncate_micros(p.created_at),
-                updated_at: truncate_micros(p.updated_at),
-                ..p.clone()
-            });
-        }
-        for v in &data.videos {
-            self.push_video(VideoRecord {
-                created_at: truncate_micros(v.created_at),
-                updated_at: truncate_micros(v.updated_at),
-                queued_at: v.queued_at.map(truncate_micros),
-                processing_started_at: v.processing_started_at.map(truncate_micros),
-                processing_finished_at: v.processing_finished_at.map(truncate_micros),
-                ..v.clone()
-            });
-        }
-        for s in &data.searches {
-            self.push_search(SearchRecord {
-                created_at: truncate_micros(s.created_at),
-                ..s.clone()
-            });
-        }
-        for t in &data.stage_timings {
-            self.upsert_stage_timing(StageTimingRecord {
-                started_at: truncate_micros(t.started_at),
-                finished_at: t.finished_at.map(truncate_micros),
-                ..t.clone()
-            });
-        }
-        Ok(())
-    }
-
-    fn check_import(&self, data: &Dataset) -> Result<()> {
-        let mut users = HashSet::new();
-        for p in &data.profiles {
-            if self.profile(p.user_id).is_some() || !users.insert(p.user_id) {
-                return Err(Error::Conflict(format!(
-                    "user {} already exists",
-                    p.user_id
-                )));
-            }
-        }
-        let user_exists = |u: UserId| users.contains(&u) || self.profile(u).is_some();
-        let mut videos = HashSet::new();
-        for v in &data.videos {
-            if self.video(v.id).is_some() || !videos.insert(v.id) {
-                return Err(Error::Conflict(format!("video {} already exists", v.id)));
-            }
-            if !user_exists(v.owner_id) {
-                return Err(Error::not_found(format!("user {}", v.owner_id)));
-            }
-        }
-        let mut searches = HashSet::new();
-        for s in &data.searches {
-            if self.has_search(s.id) || !searches.insert(s.id) {
-                return Err(Error::Conflict(format!("search {} already exists", s.id)));
-            }
-            if let Some(u) = s.user_id.filter(|u| !user_exists(*u)) {
-                return Err(Error::not_found(format!("user {u}")));
-            }
-        }
-        let mut stages = HashSet::new();
-        for t in &data.stage_timings {
-            let key = (t.video_id, t.attempt, t.stage.clone());
-            if self.stage_at.contains_key(&key) || !stages.insert(key) {
-                return Err(Error::Conflict(format!(
-                    "stage timing ({}, {}, {}) already exists",
-                    t.video_id, t.attempt, t.stage
-                )));
-            }
-            if !videos.contains(&t.video_id) && self.video(t.video_id).is_none() {
-                return Err(Error::not_found(format!("video {}", t.video_id)));
-            }
-        }
-        Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! Unit tests of the [`MemoryStore`] (the golden and random-data suites live in `tests/`).
 
+use crate::testkit::Import;
 use std::time::Duration;
 
 use chrono::TimeDelta;
