@@ -9,6 +9,7 @@ use crate::error::Error;
 
 /// Where a video is in its lifecycle (docs/spec.md#stages). Stored as the `video_status` enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum VideoStatus {
     /// Created, not yet picked up.

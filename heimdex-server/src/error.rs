@@ -15,10 +15,11 @@ use warp::reject::{InvalidHeader, InvalidQuery, MethodNotAllowed, PayloadTooLarg
 use warp::reply::Response;
 use warp::Reply;
 
-/// The body of every error answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Every error answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody {
-    /// Human-readable message; the contract fixes its exact text.
+    /// What went wrong; the exact texts are fixed by the contract.
     pub detail: String,
 }
 

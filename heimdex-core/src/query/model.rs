@@ -10,6 +10,7 @@ use crate::time::Timestamp;
 
 /// All-time totals and search activity.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     /// READY videos.
     pub videos_ready_total: u64,
@@ -33,6 +34,7 @@ pub struct Overview {
 
 /// One day of Throughput v1.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThroughputPoint {
     /// UTC calendar day.
     pub day: NaiveDate,
@@ -44,6 +46,7 @@ pub struct ThroughputPoint {
 
 /// One day of the search series.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchPoint {
     /// UTC calendar day.
     pub day: NaiveDate,
@@ -55,8 +58,10 @@ pub struct SearchPoint {
 
 /// One user's activity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     /// The profile.
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub user_id: UserId,
     /// Display name.
     pub full_name: String,
@@ -67,6 +72,7 @@ pub struct UserSummary {
     /// Hours of READY video (all time).
     pub hours_ready: f64,
     /// Latest of their videos' `updated_at` and searches' `created_at`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub last_activity: Option<Timestamp>,
     /// Searches in the requested window (name kept for compatibility).
     pub searches_7d: u64,
@@ -76,12 +82,16 @@ pub struct UserSummary {
 
 /// A page of the users list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsersPage {
     /// The rows of this page.
     pub items: Vec<UserSummary>,
     /// 1-based page number.
+    // Documented as int64: any `page` up to u32::MAX is answered, and int32 stops at 2^31 - 1.
+    #[cfg_attr(feature = "openapi", schema(value_type = u64, minimum = 1))]
     pub page: u32,
     /// Rows per page.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub page_size: u32,
     /// Number of profiles.
     pub total_users: u64,
@@ -89,16 +99,20 @@ pub struct UsersPage {
 
 /// A video in a user's detail page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentVideo {
     /// The video.
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: VideoId,
     /// Original file name.
     pub filename: Option<String>,
     /// Lifecycle state.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub status: VideoStatus,
     /// Media duration.
     pub duration_s: Option<f64>,
     /// Last write.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub updated_at: Timestamp,
     /// Last failure message.
     pub error_message: Option<String>,
@@ -106,21 +120,25 @@ pub struct RecentVideo {
 
 /// A search in a user's detail page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentSearch {
     /// The query.
     pub query_text: String,
     /// When.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub created_at: Timestamp,
     /// Latency.
     pub latency_ms: Option<i32>,
     /// Result count.
     pub results_count: Option<i32>,
     /// Scoped video.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
     pub video_id: Option<VideoId>,
 }
 
 /// One user's summary (7-day window) with recent activity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserDetail {
     /// The same summary as the users list.
     #[serde(flatten)]
@@ -133,6 +151,7 @@ pub struct UserDetail {
 
 /// Processing latency (docs/spec.md#latency).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LatencySummary {
     /// Population size.
     pub videos_measured: u64,
@@ -152,6 +171,7 @@ pub struct LatencySummary {
 
 /// Real-time factor: processing seconds per second of media.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RtfSummary {
     /// Population size.
     pub videos_measured: u64,
@@ -171,6 +191,7 @@ pub struct RtfSummary {
 
 /// Queue time versus processing time.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueSummary {
     /// Population size.
     pub videos_measured: u64,
@@ -188,6 +209,7 @@ pub struct QueueSummary {
 
 /// Failures attributed to one stage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageFailures {
     /// The stage that failed (`unknown` when not recorded).
     pub processing_stage: String,
@@ -199,6 +221,7 @@ pub struct StageFailures {
 
 /// One day of Throughput v2.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThroughputV2Point {
     /// UTC calendar day.
     pub day: NaiveDate,
@@ -216,6 +239,7 @@ pub struct ThroughputV2Point {
 
 /// Latency of one stage, from `video_stage_timings`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageLatency {
     /// The stage.
     pub stage: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Time-series bucket. Only days exist (docs/spec.md#ranges).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Bucket {
     /// Calendar days in UTC.
@@ -32,6 +33,7 @@ impl FromStr for Bucket {
 
 /// Sort key of the users list; always descending, nulls last, ties by `user_id` ascending.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserSort {
     /// Latest of video update and search (default).
@@ -42,6 +44,7 @@ pub enum UserSort {
     /// Count of READY videos.
     VideosReady,
     /// Searches in the window.
+    #[serde(rename = "searches_7d")]
     Searches7d,
 }
 

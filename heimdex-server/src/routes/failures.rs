@@ -5,9 +5,10 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+use super::openapi::doc::{AuthErrors, BadParameter, RangeParam, StoreError};
 use super::{answer, get_as_admin, params, with_state};
 use crate::auth::Admin;
-use crate::dto::Data;
+use crate::dto::{Data, FailuresByStage};
 use crate::state::AppState;
 
 /// The 500 message.
@@ -22,6 +23,20 @@ pub(crate) fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/failures/by-stage",
+    operation_id = "failuresByStage",
+    summary = "Failed videos by the stage that failed",
+    security(("bearer" = [])),
+    params(RangeParam),
+    responses(
+        (status = 200, description = "OK", body = FailuresByStage),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn by_stage(_: Admin, window: Window, state: AppState) -> Result<Response, Rejection> {
     answer(
         state

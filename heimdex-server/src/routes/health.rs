@@ -20,6 +20,17 @@ pub(crate) fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "health",
+    summary = "Liveness and store health (no authentication)",
+    security(),
+    responses(
+        (status = 200, description = "The store answers", body = Health),
+        (status = 503, description = UNAVAILABLE, body = crate::error::ErrorBody),
+    ),
+)]
 async fn health(state: AppState) -> Result<Response, Rejection> {
     match state.metrics.ping().await {
         Ok(()) => Ok(warp::reply::json(&Health {

@@ -4,6 +4,7 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+use super::openapi::doc::{AuthErrors, StoreError};
 use super::{answer, get_as_admin, with_state};
 use crate::auth::Admin;
 use crate::state::AppState;
@@ -19,6 +20,18 @@ pub(crate) fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/overview",
+    operation_id = "overview",
+    summary = "All-time totals and search activity",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "OK", body = heimdex_core::query::Overview),
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn overview(_: Admin, state: AppState) -> Result<Response, Rejection> {
     answer(state.metrics.overview().await, FAILED)
 }

@@ -5,9 +5,10 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+use super::openapi::doc::{AuthErrors, BadParameter, RangeParam, StoreError};
 use super::{answer, get_as_admin, params, with_state};
 use crate::auth::Admin;
-use crate::dto::Data;
+use crate::dto::{Data, StageLatencySeries};
 use crate::state::AppState;
 
 /// The latency endpoint's 500 message (the contract's example).
@@ -50,18 +51,74 @@ pub(crate) fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/performance/latency",
+    operation_id = "latency",
+    summary = "Processing latency percentiles",
+    security(("bearer" = [])),
+    params(RangeParam),
+    responses(
+        (status = 200, description = "OK", body = heimdex_core::query::LatencySummary),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn latency(_: Admin, window: Window, state: AppState) -> Result<Response, Rejection> {
     answer(state.metrics.latency(window).await, LATENCY_FAILED)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/performance/rtf",
+    operation_id = "rtf",
+    summary = "Real-time factor distribution",
+    security(("bearer" = [])),
+    params(RangeParam),
+    responses(
+        (status = 200, description = "OK", body = heimdex_core::query::RtfSummary),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn rtf(_: Admin, window: Window, state: AppState) -> Result<Response, Rejection> {
     answer(state.metrics.rtf(window).await, RTF_FAILED)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/performance/queue",
+    operation_id = "queue",
+    summary = "Queue time versus processing time",
+    security(("bearer" = [])),
+    params(RangeParam),
+    responses(
+        (status = 200, description = "OK", body = heimdex_core::query::QueueSummary),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn queue(_: Admin, window: Window, state: AppState) -> Result<Response, Rejection> {
     answer(state.metrics.queue(window).await, QUEUE_FAILED)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/performance/stages",
+    operation_id = "stageLatency",
+    summary = "Per-stage latency",
+    security(("bearer" = [])),
+    params(RangeParam),
+    responses(
+        (status = 200, description = "OK", body = StageLatencySeries),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn stages(_: Admin, window: Window, state: AppState) -> Result<Response, Rejection> {
     answer(
         state.metrics.stage_latency(window).await.map(Data::from),

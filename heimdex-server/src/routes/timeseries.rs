@@ -5,9 +5,10 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+use super::openapi::doc::{AuthErrors, BadParameter, RangeParam, SeriesParams, StoreError};
 use super::{answer, get_as_admin, params, with_state};
 use crate::auth::Admin;
-use crate::dto::Data;
+use crate::dto::{Data, SearchSeries, ThroughputSeries, ThroughputV2Series};
 use crate::state::AppState;
 
 /// Throughput v1's 500 message.
@@ -36,6 +37,20 @@ pub(crate) fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     throughput.or(search).unify().or(v2).unify().boxed()
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/timeseries/throughput",
+    operation_id = "throughput",
+    summary = "READY videos per completion day",
+    security(("bearer" = [])),
+    params(SeriesParams),
+    responses(
+        (status = 200, description = "OK", body = ThroughputSeries),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn throughput(
     _: Admin,
     window: Window,
@@ -52,6 +67,20 @@ async fn throughput(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/timeseries/search",
+    operation_id = "searchSeries",
+    summary = "Searches per day",
+    security(("bearer" = [])),
+    params(SeriesParams),
+    responses(
+        (status = 200, description = "OK", body = SearchSeries),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn search(
     _: Admin,
     window: Window,
@@ -68,6 +97,20 @@ async fn search(
     )
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/timeseries/throughput-v2",
+    operation_id = "throughputV2",
+    summary = "READY and FAILED per day, days descending",
+    security(("bearer" = [])),
+    params(RangeParam),
+    responses(
+        (status = 200, description = "OK", body = ThroughputV2Series),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn throughput_v2(_: Admin, window: Window, state: AppState) -> Result<Response, Rejection> {
     answer(
         state.metrics.throughput_v2(window).await.map(Data::from),

@@ -5,6 +5,7 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+use super::openapi::doc::{AuthErrors, BadParameter, StoreError, UsersParams};
 use super::{answer, get_as_admin, params, with_state};
 use crate::auth::Admin;
 use crate::error::ApiError;
@@ -32,6 +33,20 @@ pub(crate) fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     list.or(detail).unify().boxed()
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/admin/users",
+    operation_id = "users",
+    summary = "One page of per-user summaries",
+    security(("bearer" = [])),
+    params(UsersParams),
+    responses(
+        (status = 200, description = "OK", body = heimdex_core::query::UsersPage),
+        BadParameter,
+        AuthErrors,
+        StoreError,
+    ),
+)]
 async fn list(
     _: Admin,
     window: Window,
@@ -43,6 +58,21 @@ async fn list(
 }
 
 /// The id is parsed only after authentication (it is part of the path, but it is a parameter).
+#[utoipa::path(
+    get,
+    path = "/v1/admin/users/{user_id}",
+    operation_id = "userDetail",
+    summary = "One user's detail",
+    security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = "The user's UUID.")),
+    responses(
+        (status = 200, description = "OK", body = heimdex_core::query::UserDetail),
+        BadParameter,
+        AuthErrors,
+        (status = 404, description = NOT_FOUND, body = crate::error::ErrorBody),
+        StoreError,
+    ),
+)]
 async fn detail(user_id: String, _: Admin, state: AppState) -> Result<Response, Rejection> {
     let id: UserId = user_id
         .parse()
