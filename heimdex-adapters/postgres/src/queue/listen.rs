@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::error::db;
 use super::JOBS_CHANNEL;
+use heimdex_core::retry::Backoff;
 use heimdex_core::{Announcer, WorkSignal};
 
 /// Listens on one dedicated connection and announces every notification to its subscribers.
@@ -40,18 +41,31 @@ impl PgJobListener {
     }
 }
 
+/// Pauses between tries of a failing listener: 100 ms doubling to 5 s, for as long as it fails.
+const RECONNECT: Backoff = Backoff {
+    attempts: u32::MAX,
+    first: Duration::from_millis(100),
+    max: Duration::from_secs(5),
+};
+
 async fn relay(mut listener: PgListener, announcer: Arc<Announcer>) {
+    let mut failures = 0;
     loop {
         match listener.try_recv().await {
-            Ok(Some(_)) => announcer.announce(),
+            Ok(Some(_)) => {
+                failures = 0;
+                announcer.announce();
+            }
             Ok(None) => {
                 tracing::warn!("job listener lost its connection; reconnecting");
                 announcer.announce();
             }
             Err(sqlx::Error::PoolClosed) => return,
             Err(err) => {
-                tracing::warn!(error = %err, "job listener failed; retrying in 1 s");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                failures += 1;
+                let pause = RECONNECT.delay(failures);
+                tracing::warn!(error = %err, ?pause, "job listener failed; retrying");
+                tokio::time::sleep(pause).await;
                 announcer.announce();
             }
         }
