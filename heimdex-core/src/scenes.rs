@@ -114,20 +114,35 @@ pub struct IndexedScenes(pub Vec<SceneRecord>);
 #[cfg_attr(any(test, feature = "mock"), mockall::automock)]
 #[async_trait]
 pub trait SceneIndex: Send + Sync + fmt::Debug {
+    /// Replaces every scene of `video` with `scenes` in one step, refused with `Conflict` (and
+    /// nothing changes) when `attempt` is given and a newer attempt of the video exists (its row,
+    /// or the queue, records a later one). `NotFound` for an unknown video, `InvalidInput` for a
+    /// bad scene (and then nothing changes). What every store implements; the two calls below
+    /// are the ones callers use.
+    async fn replace_scenes_fenced(
+        &self,
+        video: VideoId,
+        attempt: Option<u32>,
+        scenes: &[SceneRecord],
+    ) -> Result<()>;
     /// Replaces every scene of `video` with `scenes` in one step: re-running a video never
     /// duplicates its scenes. `NotFound` for an unknown video, `InvalidInput` for a bad scene
     /// (and then nothing changes).
-    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()>;
+    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
+        self.replace_scenes_fenced(video, None, scenes).await
+    }
     /// [`SceneIndex::replace_scenes`] for the run of `attempt` (what a pipeline stage calls):
-    /// `Conflict`, and nothing changes, once a newer attempt of the video exists (its row, or the
-    /// queue, records a later attempt), so a worker that lost its lease never overwrites the
-    /// newer attempt's scenes.
+    /// `Conflict`, and nothing changes, once a newer attempt of the video exists, so a worker
+    /// that lost its lease never overwrites the newer attempt's scenes.
     async fn replace_scenes_of_attempt(
         &self,
         video: VideoId,
         attempt: u32,
         scenes: &[SceneRecord],
-    ) -> Result<()>;
+    ) -> Result<()> {
+        self.replace_scenes_fenced(video, Some(attempt), scenes)
+            .await
+    }
     /// The scenes of `video`, by index (empty when it has none or is unknown).
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>>;
 }

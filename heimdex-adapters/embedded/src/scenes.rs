@@ -13,17 +13,58 @@ use super::EmbeddedStore;
 
 #[async_trait]
 impl SceneIndex for EmbeddedStore {
-    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
-        self.replace(video, None, scenes).await
-    }
-
-    async fn replace_scenes_of_attempt(
+    /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
+    /// the queue's latest claim.
+    async fn replace_scenes_fenced(
         &self,
         video: VideoId,
-        attempt: u32,
+        attempt: Option<u32>,
         scenes: &[SceneRecord],
     ) -> Result<()> {
-        self.replace(video, Some(attempt), scenes).await
+        validate_scenes(scenes)?;
+        let id = uuid_text(video.0);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let newest: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT max(coalesce(v.processing_attempt, 0), \
+             coalesce((SELECT j.attempt FROM jobs AS j WHERE j.video_id = v.id), 0)) \
+             FROM videos AS v WHERE v.id = ?1",
+        )
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let Some(newest) = newest else {
+            return Err(Error::not_found(format!("video {video}")));
+        };
+        check_attempt(video, attempt, newest)?;
+        sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for scene in scenes {
+            let keyframes = serde_json::to_string(&scene.keyframes)
+                .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
+            sqlx::query(
+                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
+                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .bind(&id)
+            .bind(i64::from(scene.index))
+            .bind(scene.start_s)
+            .bind(scene.end_s)
+            .bind(&scene.transcript)
+            .bind(keyframes)
+            .bind(scene.quality)
+            .bind(scene.embedding.as_deref().map(embedding_bytes))
+            .bind(scene.image_embedding.as_deref().map(embedding_bytes))
+            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
     }
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
@@ -77,60 +118,4 @@ fn embedding_from(bytes: &[u8]) -> Result<Vec<f32>> {
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect())
-}
-
-impl EmbeddedStore {
-    /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
-    /// the queue's latest claim.
-    async fn replace(
-        &self,
-        video: VideoId,
-        attempt: Option<u32>,
-        scenes: &[SceneRecord],
-    ) -> Result<()> {
-        validate_scenes(scenes)?;
-        let id = uuid_text(video.0);
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        let newest: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT max(coalesce(v.processing_attempt, 0), \
-             coalesce((SELECT j.attempt FROM jobs AS j WHERE j.video_id = v.id), 0)) \
-             FROM videos AS v WHERE v.id = ?1",
-        )
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        let Some(newest) = newest else {
-            return Err(Error::not_found(format!("video {video}")));
-        };
-        check_attempt(video, attempt, newest)?;
-        sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        for scene in scenes {
-            let keyframes = serde_json::to_string(&scene.keyframes)
-                .map_err(|e| Error::invalid(format!("keyframes: {e}")))?;
-            sqlx::query(
-                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )
-            .bind(&id)
-            .bind(i64::from(scene.index))
-            .bind(scene.start_s)
-            .bind(scene.end_s)
-            .bind(&scene.transcript)
-            .bind(keyframes)
-            .bind(scene.quality)
-            .bind(scene.embedding.as_deref().map(embedding_bytes))
-            .bind(scene.image_embedding.as_deref().map(embedding_bytes))
-            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
-        tx.commit().await.map_err(db)
-    }
 }

@@ -12,54 +12,9 @@ use super::PgStore;
 
 #[async_trait]
 impl SceneIndex for PgStore {
-    async fn replace_scenes(&self, video: VideoId, scenes: &[SceneRecord]) -> Result<()> {
-        self.replace(video, None, scenes).await
-    }
-
-    async fn replace_scenes_of_attempt(
-        &self,
-        video: VideoId,
-        attempt: u32,
-        scenes: &[SceneRecord],
-    ) -> Result<()> {
-        self.replace(video, Some(attempt), scenes).await
-    }
-
-    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
-        let rows = sqlx::query(
-            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
-             image_embedding, perceptual_hash \
-             FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
-        )
-        .bind(video.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                let index: i32 = row.try_get("scene_index").map_err(db)?;
-                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
-                Ok(SceneRecord {
-                    index: u32::try_from(index)
-                        .map_err(|_| Error::corrupt(ADAPTER, format!("scene index {index}")))?,
-                    start_s: row.try_get("start_s").map_err(db)?,
-                    end_s: row.try_get("end_s").map_err(db)?,
-                    transcript: row.try_get("transcript").map_err(db)?,
-                    keyframes: row.try_get("keyframes").map_err(db)?,
-                    quality: row.try_get("quality").map_err(db)?,
-                    embedding: row.try_get("embedding").map_err(db)?,
-                    image_embedding: row.try_get("image_embedding").map_err(db)?,
-                    perceptual_hash: hash.map(PerceptualHash::from_i64),
-                })
-            })
-            .collect()
-    }
-}
-
-impl PgStore {
     /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
     /// the queue's latest claim.
-    async fn replace(
+    async fn replace_scenes_fenced(
         &self,
         video: VideoId,
         attempt: Option<u32>,
@@ -110,5 +65,35 @@ impl PgStore {
             .map_err(db)?;
         }
         tx.commit().await.map_err(db)
+    }
+
+    async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
+        let rows = sqlx::query(
+            "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
+             image_embedding, perceptual_hash \
+             FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
+        )
+        .bind(video.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let index: i32 = row.try_get("scene_index").map_err(db)?;
+                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
+                Ok(SceneRecord {
+                    index: u32::try_from(index)
+                        .map_err(|_| Error::corrupt(ADAPTER, format!("scene index {index}")))?,
+                    start_s: row.try_get("start_s").map_err(db)?,
+                    end_s: row.try_get("end_s").map_err(db)?,
+                    transcript: row.try_get("transcript").map_err(db)?,
+                    keyframes: row.try_get("keyframes").map_err(db)?,
+                    quality: row.try_get("quality").map_err(db)?,
+                    embedding: row.try_get("embedding").map_err(db)?,
+                    image_embedding: row.try_get("image_embedding").map_err(db)?,
+                    perceptual_hash: hash.map(PerceptualHash::from_i64),
+                })
+            })
+            .collect()
     }
 }
