@@ -100,7 +100,10 @@ window.HX = window.HX || {};
       reference
         ? svg("g", {},
             svg("line", { x1: x(reference), x2: x(reference), y1: 14, y2: 46, class: "ref" }),
-            svg("text", { x: x(reference) - 4, y: 12, "text-anchor": "end", class: "axis", text: "real time " + format(reference) }))
+            // The label goes on the side of the line with room for it.
+            x(reference) < W / 2
+              ? svg("text", { x: x(reference) + 4, y: 12, "text-anchor": "start", class: "axis", text: "real time " + format(reference) })
+              : svg("text", { x: x(reference) - 4, y: 12, "text-anchor": "end", class: "axis", text: "real time " + format(reference) }))
         : null,
       present.map((m, i) =>
         svg("g", {},
