@@ -1,6 +1,7 @@
 //! The one error type that crosses the core's boundary.
 
-use crate::stage::{FailureKind, StageName};
+use crate::failure::FailureKind;
+use crate::stage_name::{InvalidStageName, StageName};
 
 /// A boxed error from an adapter or a stage.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -53,6 +54,12 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+}
+
+impl From<InvalidStageName> for Error {
+    fn from(err: InvalidStageName) -> Self {
+        Error::InvalidInput(err.to_string())
+    }
 }
 
 impl Error {

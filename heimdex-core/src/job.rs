@@ -6,8 +6,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::failure::FailureKind;
 use crate::ids::{UserId, VideoId};
-use crate::stage::{FailureKind, StageName};
+use crate::stage_name::StageName;
 
 /// One attempt at processing one video.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,147 +1,15 @@
-//! Pipeline stages: their names, how they fail, and the [`Stage`] port.
+//! Pipeline stages: how one ended ([`Outcome`]), how it fails ([`StageError`]), and the
+//! [`Stage`] port. The names and failure kinds are [`StageName`] and [`FailureKind`].
 
-use std::borrow::Cow;
 use std::fmt;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{BoxError, Error};
+use crate::error::BoxError;
+pub use crate::failure::FailureKind;
 use crate::job::JobContext;
-
-/// A validated stage name: lowercase `[a-z0-9_]{1,64}` (docs/spec.md#stages).
-///
-/// The contract's stages are provided as constants; a deployment may register its own names.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct StageName(Cow<'static, str>);
-
-impl StageName {
-    /// Set on enqueue.
-    pub const QUEUED: StageName = StageName(Cow::Borrowed("queued"));
-    /// Fetching the source file.
-    pub const DOWNLOADING: StageName = StageName(Cow::Borrowed("downloading"));
-    /// Probing the container and streams.
-    pub const METADATA: StageName = StageName(Cow::Borrowed("metadata"));
-    /// Finding scene cuts.
-    pub const SCENE_DETECTION: StageName = StageName(Cow::Borrowed("scene_detection"));
-    /// Speech to text.
-    pub const TRANSCRIPTION: StageName = StageName(Cow::Borrowed("transcription"));
-    /// Keyframes, quality and embeddings per scene.
-    pub const SCENE_PROCESSING: StageName = StageName(Cow::Borrowed("scene_processing"));
-    /// Storing scenes for search.
-    pub const INDEXING: StageName = StageName(Cow::Borrowed("indexing"));
-    /// Last bookkeeping before READY.
-    pub const FINALIZING: StageName = StageName(Cow::Borrowed("finalizing"));
-    /// Written on success.
-    pub const COMPLETED: StageName = StageName(Cow::Borrowed("completed"));
-
-    /// The contract's stages, in pipeline order.
-    pub const PIPELINE_ORDER: [StageName; 9] = [
-        Self::QUEUED,
-        Self::DOWNLOADING,
-        Self::METADATA,
-        Self::SCENE_DETECTION,
-        Self::TRANSCRIPTION,
-        Self::SCENE_PROCESSING,
-        Self::INDEXING,
-        Self::FINALIZING,
-        Self::COMPLETED,
-    ];
-
-    /// Validates `name` against `[a-z0-9_]{1,64}`.
-    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
-        let name = name.into();
-        let valid = (1..=64).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if valid {
-            Ok(StageName(Cow::Owned(name)))
-        } else {
-            Err(Error::invalid(format!(
-                "invalid stage name {name:?}: must match [a-z0-9_]{{1,64}}"
-            )))
-        }
-    }
-
-    /// The name as stored in `processing_stage`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for StageName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for StageName {
-    type Error = Error;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        StageName::new(value)
-    }
-}
-
-impl From<StageName> for String {
-    fn from(value: StageName) -> Self {
-        value.0.into_owned()
-    }
-}
-
-/// Why a stage failed, as a bounded tag (never a free string, so it can label metrics).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum FailureKind {
-    /// The input is not usable (not media, truncated, no video stream, zero duration).
-    Input,
-    /// Decoding the media failed mid-way.
-    Decode,
-    /// A model is missing or could not be loaded.
-    Model,
-    /// Reading or writing files or the network failed.
-    Io,
-    /// An external dependency (service, store) failed.
-    Dependency,
-    /// The job's time limit ran out while this stage ran.
-    TimedOut,
-    /// The run was cancelled (shutdown, or the run was dropped) while this stage ran.
-    Cancelled,
-    /// A bug: the stage panicked or broke an invariant.
-    Internal,
-}
-
-impl FailureKind {
-    /// True when running the job again cannot help: the input itself is unusable (a missing or
-    /// empty file, an unsupported URI, a file that is not a video). Such a failure is not
-    /// retried: the job goes to `dead` at once with its reason.
-    pub const fn is_permanent(self) -> bool {
-        matches!(self, FailureKind::Input)
-    }
-
-    /// The tag's spelling, e.g. `timed_out`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FailureKind::Input => "input",
-            FailureKind::Decode => "decode",
-            FailureKind::Model => "model",
-            FailureKind::Io => "io",
-            FailureKind::Dependency => "dependency",
-            FailureKind::TimedOut => "timed_out",
-            FailureKind::Cancelled => "cancelled",
-            FailureKind::Internal => "internal",
-        }
-    }
-}
-
-impl fmt::Display for FailureKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::stage_name::{InvalidStageName, StageName};
 
 /// How one stage ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,9 @@ use heimdex_core::{FailureKind, StageError};
 
 use super::blocking::StopFlag;
 use super::open::{open_input, Formats};
-use super::probe::NO_PTS;
+
+/// `AV_NOPTS_VALUE`: no timestamp or duration.
+pub const NO_PTS: i64 = i64::MIN;
 
 /// What reading every packet of one video stream found.
 #[derive(Clone, Copy, Debug, PartialEq)]

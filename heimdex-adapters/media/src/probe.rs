@@ -16,8 +16,7 @@ use super::rotation::{shown_size, stream_rotation};
 
 /// `AV_TIME_BASE`: the container duration's unit is a microsecond.
 const AV_TIME_BASE: f64 = 1_000_000.0;
-/// `AV_NOPTS_VALUE`: no timestamp or duration.
-pub const NO_PTS: i64 = i64::MIN;
+pub use super::demuxed::NO_PTS;
 
 /// The facts of an opened source. Fails as `input` when it has no video stream, or zero duration;
 /// as `cancelled` when `stop` is set while its packets are read to measure its duration.

@@ -4,12 +4,13 @@
 //! [`RunReport`]. A failed job is data in the report, never an `Err`: the worker decides what to do
 //! with it (finish, retry, release).
 //!
-//! See also [`crate::timing::StageTimer`], the guard that keeps the timing honest when a run is
+//! See also [`StageTimer`], the guard that keeps the timing honest when a run is
 //! dropped mid-stage.
 
 mod race;
 mod report;
 mod sequential;
+mod timer;
 
 use std::fmt;
 
@@ -21,6 +22,7 @@ use crate::timing::TimingSink;
 
 pub use report::{RunReport, StageReport};
 pub use sequential::{SequentialPipeline, SequentialPipelineBuilder};
+pub use timer::StageTimer;
 
 /// Runs a job's stages and reports their timing (docs/spec.md#timing-events).
 ///

@@ -7,12 +7,13 @@ use std::time::Instant;
 use async_trait::async_trait;
 
 use super::race::run_stage;
+use super::StageTimer;
 use super::{Pipeline, RunReport};
 use crate::cancel::Cancellation;
 use crate::job::{Job, JobContext, JobOutcome};
 use crate::stage::{Outcome, Stage, StageName};
 use crate::time;
-use crate::timing::{record_quietly, wall_after, StageTimer, TimingEvent, TimingSink};
+use crate::timing::{record_quietly, wall_after, TimingEvent, TimingSink};
 
 #[derive(Clone)]
 struct Step {

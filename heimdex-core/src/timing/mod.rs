@@ -7,8 +7,8 @@
 pub mod apply;
 pub mod buffered;
 mod fanout;
-mod guard;
 mod noop;
+mod quiet;
 
 use std::fmt;
 use std::sync::Arc;
@@ -24,9 +24,8 @@ use crate::stage::{Outcome, StageName};
 use crate::time::Timestamp;
 
 pub use fanout::FanoutSink;
-pub use guard::StageTimer;
-pub(crate) use guard::{record_quietly, wall_after};
 pub use noop::NoopSink;
+pub(crate) use quiet::{record_quietly, wall_after};
 
 /// Something that happened to a job, at a stage boundary (docs/spec.md#timing-events).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

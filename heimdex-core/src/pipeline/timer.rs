@@ -1,28 +1,14 @@
 //! [`StageTimer`]: times one stage and records its end even when the run is dropped mid-stage
 //! (OpenDAL's `ExecutingGuard`).
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
+use super::StageReport;
 use crate::ids::VideoId;
 use crate::job::{Job, JobOutcome};
-use crate::pipeline::StageReport;
 use crate::stage::{FailureKind, Outcome, StageName};
 use crate::time::{self, Timestamp};
-use crate::timing::{TimingEvent, TimingSink};
-
-/// Hands `event` to `sink`, swallowing a panic: a sink that panics never fails the job
-/// (architecture: timing never breaks work).
-pub(crate) fn record_quietly(sink: &dyn TimingSink, event: TimingEvent) {
-    let _ = catch_unwind(AssertUnwindSafe(|| sink.record(event)));
-}
-
-/// The wall-clock time `elapsed` (monotonic) after `start`. Ends are derived this way, so an end
-/// minus its start is exactly the monotonic duration, whatever the wall clock does meanwhile (a
-/// step backwards cannot put an end before its start either).
-pub(crate) fn wall_after(start: Timestamp, elapsed: std::time::Duration) -> Timestamp {
-    start + chrono::Duration::from_std(elapsed).unwrap_or(chrono::TimeDelta::MAX)
-}
+use crate::timing::{record_quietly, wall_after, TimingEvent, TimingSink};
 
 /// A guard created when a stage starts: [`StageTimer::start`] records
 /// [`TimingEvent::StageStarted`], and [`StageTimer::complete`] records
@@ -42,7 +28,7 @@ pub(crate) fn wall_after(start: Timestamp, elapsed: std::time::Duration) -> Time
 /// ```
 /// use std::time::Instant;
 /// use heimdex_core::memory::MemorySink;
-/// use heimdex_core::timing::StageTimer;
+/// use heimdex_core::pipeline::StageTimer;
 /// use heimdex_core::{Job, JobOutcome, Outcome, StageName, TimingEvent, VideoId};
 ///
 /// let sink = MemorySink::default();
