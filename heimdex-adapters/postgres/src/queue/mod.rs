@@ -12,7 +12,7 @@
 //!   `claim_batch` takes several in the same statement, and `finish_batch` marks every success
 //!   of a batch done in one statement.
 //! - **heartbeat / finish / release** must show the lease token; a worker that lost its lease gets
-//!   [`Error::Conflict`] and changes nothing. Replaying the finish that already ended the attempt
+//!   [`Error::Conflict`](heimdex_core::Error::Conflict) and changes nothing. Replaying the finish that already ended the attempt
 //!   returns the same outcome, so a finish retried after a lost reply is harmless.
 //! - a failed attempt is retried after the [`RetryPolicy`] backoff, then the job is `dead` until an
 //!   operator calls [`JobQueue::requeue_dead`]. An expired lease spends a try like a failure (a
