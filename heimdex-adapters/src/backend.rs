@@ -8,9 +8,8 @@ use heimdex_core::{Result, Store};
 
 use crate::config::StoreConfig;
 use crate::embedded::queue::EmbeddedJobQueue;
-use crate::embedded::EmbeddedStore;
+use crate::open::{open_configured, Opened};
 use crate::postgres::queue::PgJobQueue;
-use crate::postgres::PgStore;
 use heimdex_core::WorkSignal;
 
 /// Everything a worker or an enqueuing command needs, on one database.
@@ -28,14 +27,8 @@ pub struct Backend {
 /// Opens the configured store (applying its migrations), its queue with `policy`, and the
 /// wake-up signal. PostgreSQL holds one extra connection for `LISTEN`.
 pub async fn open_backend(config: &StoreConfig, policy: RetryPolicy) -> Result<Backend> {
-    Ok(match config {
-        StoreConfig::Postgres {
-            url,
-            max_connections,
-            grant_roles,
-        } => {
-            let store = PgStore::connect(url, *max_connections).await?;
-            store.migrate_granting(grant_roles).await?;
+    Ok(match open_configured(config).await? {
+        Opened::Postgres(store) => {
             let queue = PgJobQueue::new(store.pool().clone(), policy);
             let signal = Arc::new(queue.listen().await?);
             Backend {
@@ -44,8 +37,7 @@ pub async fn open_backend(config: &StoreConfig, policy: RetryPolicy) -> Result<B
                 signal,
             }
         }
-        StoreConfig::Embedded { path } => {
-            let store = EmbeddedStore::open(path).await?;
+        Opened::Embedded(store) => {
             let queue = Arc::new(EmbeddedJobQueue::new(store.pool().clone(), policy));
             Backend {
                 store: Arc::new(store),

@@ -10,12 +10,13 @@ use crate::postgres::PgStore;
 use heimdex_core::backfill::{Backfill, BackfillOptions, BackfillProgress, BackfillReport};
 
 /// The configured store, opened and migrated.
-enum Opened {
+pub(crate) enum Opened {
     Postgres(PgStore),
     Embedded(EmbeddedStore),
 }
 
-async fn open_configured(config: &StoreConfig) -> Result<Opened> {
+/// Opens the configured store and applies its migrations.
+pub(crate) async fn open_configured(config: &StoreConfig) -> Result<Opened> {
     Ok(match config {
         StoreConfig::Postgres {
             url,
