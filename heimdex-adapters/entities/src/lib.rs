@@ -31,6 +31,7 @@
 //! metric math and types apply to what a query returns.
 
 pub mod jobs;
+mod relations;
 pub mod search_queries;
 pub mod user_profiles;
 pub mod video_scenes;

@@ -20,28 +20,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-/// The relations of `user_profiles`: the rows that name a profile.
+/// The relations of `user_profiles`: none leave it; the rows that name a profile (videos,
+/// searches) reach it through theirs, and `crate::relations` makes the way back.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    /// The profile's videos (`videos.owner_id`, a foreign key).
-    #[sea_orm(has_many = "super::videos::Entity")]
-    Videos,
-    /// The profile's searches (`search_queries.user_id`, a foreign key, `ON DELETE SET NULL`).
-    #[sea_orm(has_many = "super::search_queries::Entity")]
-    SearchQueries,
-}
-
-impl Related<super::videos::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Videos.def()
-    }
-}
-
-impl Related<super::search_queries::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::SearchQueries.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 

@@ -51,7 +51,8 @@ pub struct Model {
     pub processing_attempt: Option<i32>,
 }
 
-/// The relations of `videos`.
+/// The relations of `videos` to what it names; the rows that name a video (stage timings, scenes,
+/// the job, searches) reach it through theirs, and `crate::relations` makes the way back.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     /// The owner's profile (`owner_id`, a foreign key).
@@ -61,49 +62,11 @@ pub enum Relation {
         to = "super::user_profiles::Column::UserId"
     )]
     Owner,
-    /// The per-stage timings of every attempt (`video_stage_timings.video_id`, a foreign key,
-    /// `ON DELETE CASCADE`).
-    #[sea_orm(has_many = "super::video_stage_timings::Entity")]
-    VideoStageTimings,
-    /// The scenes (`video_scenes.video_id`, a foreign key, `ON DELETE CASCADE`).
-    #[sea_orm(has_many = "super::video_scenes::Entity")]
-    VideoScenes,
-    /// The processing job, if the video has one (`jobs.video_id`, the job's primary key; no
-    /// foreign key in the schema).
-    #[sea_orm(has_one = "super::jobs::Entity")]
-    Job,
-    /// Searches scoped to the video (`search_queries.video_id`; no foreign key in the schema).
-    #[sea_orm(has_many = "super::search_queries::Entity")]
-    SearchQueries,
 }
 
 impl Related<super::user_profiles::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Owner.def()
-    }
-}
-
-impl Related<super::video_stage_timings::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::VideoStageTimings.def()
-    }
-}
-
-impl Related<super::video_scenes::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::VideoScenes.def()
-    }
-}
-
-impl Related<super::jobs::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Job.def()
-    }
-}
-
-impl Related<super::search_queries::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::SearchQueries.def()
     }
 }
 
