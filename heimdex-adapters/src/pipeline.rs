@@ -93,13 +93,10 @@ fn full_stages(_store: Arc<dyn Store>, _concurrent_jobs: usize) -> Result<Sequen
 /// `scene_processing`, then `indexing` into `store`.
 #[cfg(feature = "media")]
 fn full_stages(store: Arc<dyn Store>, concurrent_jobs: usize) -> Result<SequentialPipeline> {
-    use heimdex_media::{KeyframeExtractor, Metadata, SceneDetection};
-    use heimdex_stages::{Indexing, LocalSource};
+    use heimdex_media::{media_pipeline, KeyframeExtractor};
+    use heimdex_stages::Indexing;
     heimdex_media::check_cores_dir().map_err(|err| invalid("core locks", err))?;
-    let pipeline = SequentialPipeline::new()
-        .stage(Arc::new(LocalSource))
-        .stage(Arc::new(Metadata::new(store.clone())))
-        .stage(Arc::new(SceneDetection::default()));
+    let pipeline = media_pipeline(store.clone(), Duration::ZERO);
     #[cfg(feature = "whisper")]
     let pipeline = {
         use heimdex_models::whisper::{Transcription, TranscriptionConfig};
