@@ -94,16 +94,16 @@ window.HX = window.HX || {};
     const present = marks.filter((m) => typeof m.value === "number");
     const max = niceMax(Math.max(reference || 0, ...present.map((m) => m.value)) * 1.1);
     const x = (v) => L + (W - L - R) * (v / max);
+    // The reference's label goes on the side of its line with room for it.
+    const labelRight = reference && x(reference) < W / 2;
     return svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "strip", role: "img", "data-testid": testid,
       "aria-label": "distribution" },
       svg("line", { x1: L, x2: W - R, y1: 30, y2: 30, class: "grid" }),
       reference
         ? svg("g", {},
             svg("line", { x1: x(reference), x2: x(reference), y1: 14, y2: 46, class: "ref" }),
-            // The label goes on the side of the line with room for it.
-            x(reference) < W / 2
-              ? svg("text", { x: x(reference) + 4, y: 12, "text-anchor": "start", class: "axis", text: "real time " + format(reference) })
-              : svg("text", { x: x(reference) - 4, y: 12, "text-anchor": "end", class: "axis", text: "real time " + format(reference) }))
+            svg("text", { x: x(reference) + (labelRight ? 4 : -4), y: 12, "text-anchor": labelRight ? "start" : "end",
+              class: "axis", text: "real time " + format(reference) }))
         : null,
       present.map((m, i) =>
         svg("g", {},
