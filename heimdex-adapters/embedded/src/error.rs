@@ -34,10 +34,7 @@ fn is_busy(code: Option<&str>) -> bool {
 
 /// Maps a migration failure.
 pub(crate) fn migrate(err: sqlx::migrate::MigrateError) -> Error {
-    match err {
-        sqlx::migrate::MigrateError::Execute(e) => db(e),
-        other => Error::backend(ADAPTER, other),
-    }
+    heimdex_sql::migrate_error(ADAPTER, db, err)
 }
 
 #[cfg(test)]

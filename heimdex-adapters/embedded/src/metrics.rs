@@ -95,10 +95,6 @@ impl UsageMetrics for EmbeddedStore {
 #[async_trait]
 impl MetricsQuery for EmbeddedStore {
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(())
+        heimdex_sql::ping(&self.pool, db).await
     }
 }

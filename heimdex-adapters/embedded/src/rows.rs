@@ -11,13 +11,12 @@
 //! A stored value that does not decode (only possible for rows written by hand) is a
 //! [`heimdex_core::Error::Backend`] naming the column, never a panic.
 
-use std::str::FromStr;
-
 use chrono::DateTime;
 use heimdex_core::record::{SearchRecord, StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
 use heimdex_core::Error;
-use heimdex_core::{Result, StageName, VideoStatus};
+use heimdex_core::Result;
+use heimdex_sql::{decode, Columns};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use uuid::Uuid;
@@ -60,12 +59,6 @@ where
     row.try_get(column).map_err(db)
 }
 
-pub(crate) fn ts(row: &SqliteRow, column: &str) -> Result<Timestamp> {
-    let v: i64 = get(row, column)?;
-    DateTime::from_timestamp_micros(v)
-        .ok_or_else(|| Error::corrupt(ADAPTER, format!("{column}: {v} is not a valid timestamp")))
-}
-
 pub(crate) fn opt_ts(row: &SqliteRow, column: &str) -> Result<Option<Timestamp>> {
     let v: Option<i64> = get(row, column)?;
     v.map(|v| {
@@ -81,21 +74,9 @@ fn parse_uuid(column: &str, text: &str) -> Result<Uuid> {
         .map_err(|_| Error::corrupt(ADAPTER, format!("{column}: {text:?} is not a uuid")))
 }
 
-pub(crate) fn id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<T> {
-    let text: &str = get(row, column)?;
-    parse_uuid(column, text).map(T::from)
-}
-
 pub(crate) fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Option<T>> {
     let text: Option<&str> = get(row, column)?;
     text.map(|t| parse_uuid(column, t).map(T::from)).transpose()
-}
-
-/// Reads a video status column.
-pub(crate) fn status(row: &SqliteRow, column: &str) -> Result<VideoStatus> {
-    let text: &str = get(row, column)?;
-    VideoStatus::from_str(text)
-        .map_err(|_| Error::corrupt(ADAPTER, format!("{column}: {text:?} is not a video status")))
 }
 
 /// Reads a count column (SQLite integers are signed).
@@ -106,56 +87,75 @@ pub(crate) fn count(row: &SqliteRow, column: &str) -> Result<u64> {
 
 /// Reads a `videos` row selected with [`VIDEO_COLUMNS`].
 pub(crate) fn video(row: &SqliteRow) -> Result<VideoRecord> {
-    Ok(VideoRecord {
-        id: id(row, "id")?,
-        owner_id: id(row, "owner_id")?,
-        storage_path: get(row, "storage_path")?,
-        filename: get(row, "filename")?,
-        status: status(row, "status")?,
-        duration_s: get(row, "duration_s")?,
-        frame_rate: get(row, "frame_rate")?,
-        width: get(row, "width")?,
-        height: get(row, "height")?,
-        error_message: get(row, "error_message")?,
-        created_at: ts(row, "created_at")?,
-        updated_at: ts(row, "updated_at")?,
-        queued_at: opt_ts(row, "queued_at")?,
-        processing_started_at: opt_ts(row, "processing_started_at")?,
-        processing_finished_at: opt_ts(row, "processing_finished_at")?,
-        processing_duration_ms: get(row, "processing_duration_ms")?,
-        processing_stage: get(row, "processing_stage")?,
-        processing_attempt: get(row, "processing_attempt")?,
-    })
+    decode::video(&Cols(row))
 }
 
 /// Reads a `search_queries` row selected with [`SEARCH_COLUMNS`].
 pub(crate) fn search(row: &SqliteRow) -> Result<SearchRecord> {
-    Ok(SearchRecord {
-        id: id(row, "id")?,
-        user_id: opt_id(row, "user_id")?,
-        video_id: opt_id(row, "video_id")?,
-        query_text: get(row, "query_text")?,
-        results_count: get(row, "results_count")?,
-        latency_ms: get(row, "latency_ms")?,
-        created_at: ts(row, "created_at")?,
-    })
+    decode::search(&Cols(row))
 }
 
 /// Reads a `video_stage_timings` row selected with [`STAGE_COLUMNS`].
 pub(crate) fn stage_timing(row: &SqliteRow) -> Result<StageTimingRecord> {
-    let stage: String = get(row, "stage")?;
-    Ok(StageTimingRecord {
-        video_id: id(row, "video_id")?,
-        attempt: get(row, "attempt")?,
-        stage: StageName::new(stage.clone()).map_err(|_| {
-            Error::corrupt(ADAPTER, format!("stage: {stage:?} is not a stage name"))
-        })?,
-        started_at: ts(row, "started_at")?,
-        finished_at: opt_ts(row, "finished_at")?,
-        duration_ms: get(row, "duration_ms")?,
-        outcome: get(row, "outcome")?,
-        error: get(row, "error")?,
-    })
+    decode::stage_timing(&Cols(row))
+}
+
+/// A SQLite row read through [`Columns`], decoding the storage described in the module docs:
+/// keyframes as a JSON array, embeddings as little-endian `f32` bytes.
+pub(crate) struct Cols<'r>(pub(crate) &'r SqliteRow);
+
+impl Columns for Cols<'_> {
+    const ADAPTER: &'static str = ADAPTER;
+
+    fn opt_int(&self, column: &str) -> Result<Option<i64>> {
+        get(self.0, column)
+    }
+
+    fn opt_float(&self, column: &str) -> Result<Option<f64>> {
+        get(self.0, column)
+    }
+
+    fn opt_text(&self, column: &str) -> Result<Option<String>> {
+        get(self.0, column)
+    }
+
+    fn opt_uuid(&self, column: &str) -> Result<Option<Uuid>> {
+        opt_id(self.0, column)
+    }
+
+    fn opt_time(&self, column: &str) -> Result<Option<Timestamp>> {
+        opt_ts(self.0, column)
+    }
+
+    fn opt_floats(&self, column: &str) -> Result<Option<Vec<f32>>> {
+        let bytes: Option<Vec<u8>> = get(self.0, column)?;
+        bytes.map(|b| embedding_from(column, &b)).transpose()
+    }
+
+    fn texts(&self, column: &str) -> Result<Vec<String>> {
+        let Some(json) = get::<Option<String>>(self.0, column)? else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str(&json).map_err(|e| Error::corrupt(ADAPTER, format!("{column}: {e}")))
+    }
+}
+
+/// An embedding (text or image) as stored: little-endian `f32` bytes.
+pub(crate) fn embedding_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn embedding_from(column: &str, bytes: &[u8]) -> Result<Vec<f32>> {
+    if !bytes.len().is_multiple_of(4) {
+        return Err(Error::corrupt(
+            ADAPTER,
+            format!("{column}: an embedding of {} bytes", bytes.len()),
+        ));
+    }
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect())
 }
 
 #[cfg(test)]

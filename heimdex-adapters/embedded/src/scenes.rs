@@ -5,11 +5,11 @@
 use async_trait::async_trait;
 use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
-use sqlx::Row;
 
-use super::error::{db, ADAPTER};
-use super::rows::uuid_text;
+use super::error::db;
+use super::rows::{embedding_bytes, uuid_text, Cols};
 use super::EmbeddedStore;
+use heimdex_sql::decode;
 
 #[async_trait]
 impl SceneIndex for EmbeddedStore {
@@ -77,45 +77,6 @@ impl SceneIndex for EmbeddedStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                let index: i64 = row.try_get("scene_index").map_err(db)?;
-                let keyframes: String = row.try_get("keyframes").map_err(db)?;
-                let embedding: Option<Vec<u8>> = row.try_get("embedding").map_err(db)?;
-                let image: Option<Vec<u8>> = row.try_get("image_embedding").map_err(db)?;
-                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
-                Ok(SceneRecord {
-                    index: u32::try_from(index)
-                        .map_err(|_| Error::corrupt(ADAPTER, format!("scene index {index}")))?,
-                    start_s: row.try_get("start_s").map_err(db)?,
-                    end_s: row.try_get("end_s").map_err(db)?,
-                    transcript: row.try_get("transcript").map_err(db)?,
-                    keyframes: serde_json::from_str(&keyframes)
-                        .map_err(|e| Error::corrupt(ADAPTER, format!("scene keyframes: {e}")))?,
-                    quality: row.try_get("quality").map_err(db)?,
-                    embedding: embedding.map(|b| embedding_from(&b)).transpose()?,
-                    image_embedding: image.map(|b| embedding_from(&b)).transpose()?,
-                    perceptual_hash: hash.map(PerceptualHash::from_i64),
-                })
-            })
-            .collect()
+        rows.iter().map(|row| decode::scene(&Cols(row))).collect()
     }
-}
-
-/// An embedding (text or image) as little-endian f32 bytes.
-fn embedding_bytes(values: &[f32]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-fn embedding_from(bytes: &[u8]) -> Result<Vec<f32>> {
-    if !bytes.len().is_multiple_of(4) {
-        return Err(Error::corrupt(
-            ADAPTER,
-            format!("embedding of {} bytes", bytes.len()),
-        ));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect())
 }

@@ -9,22 +9,23 @@
 //! READY durations with compensation, so an hours figure may differ from a plain loop in its last
 //! bits (as PostgreSQL's does). Ties sort by the uuid text, which orders as the uuid's bytes.
 
-use heimdex_core::query::{
-    Overview, RecentSearch, RecentVideo, UserDetail, UserSummary, UsersPage,
-};
+use heimdex_core::query::{Overview, UserDetail, UsersPage};
 use heimdex_core::stats::{RECENT_SEARCHES, RECENT_VIDEOS};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{Page, Result, UserId, UserSort, Window};
-use sqlx::sqlite::SqliteRow;
 use sqlx::SqlitePool;
 
 use super::error::db;
-use super::rows::{count, get, id, micros, opt_id, opt_ts, status, ts, uuid_text};
+use super::rows::{count, micros, uuid_text, Cols};
+use heimdex_sql::decode;
 
-const OVERVIEW: &str = "SELECT v.ready, v.failed, v.total, \
+const OVERVIEW: &str = "SELECT v.ready AS videos_ready_total, v.failed AS videos_failed_total, \
+         v.total AS videos_total, \
          CASE WHEN v.total > 0 THEN CAST(v.failed AS REAL) / v.total * 100.0 ELSE 0.0 END \
              AS failure_rate_pct, \
-         v.seconds / 3600.0 AS hours, s.n7, s.avg7, s.n30, s.avg30 \
+         v.seconds / 3600.0 AS hours_ready_total, s.n7 AS searches_7d, \
+         s.avg7 AS avg_search_latency_ms_7d, s.n30 AS searches_30d, \
+         s.avg30 AS avg_search_latency_ms_30d \
      FROM (SELECT count(*) FILTER (WHERE status = 'READY') AS ready, \
                   count(*) FILTER (WHERE status = 'FAILED') AS failed, \
                   count(*) AS total, \
@@ -43,17 +44,7 @@ pub(crate) async fn overview(pool: &SqlitePool, now: Timestamp) -> Result<Overvi
         .fetch_one(pool)
         .await
         .map_err(db)?;
-    Ok(Overview {
-        videos_ready_total: count(&row, "ready")?,
-        videos_failed_total: count(&row, "failed")?,
-        videos_total: count(&row, "total")?,
-        failure_rate_pct: get(&row, "failure_rate_pct")?,
-        hours_ready_total: get(&row, "hours")?,
-        searches_7d: count(&row, "n7")?,
-        avg_search_latency_ms_7d: get(&row, "avg7")?,
-        searches_30d: count(&row, "n30")?,
-        avg_search_latency_ms_30d: get(&row, "avg30")?,
-    })
+    decode::overview(&Cols(&row))
 }
 
 /// One row per profile (`?1`: the window start), each aggregate on its own table; with
@@ -101,19 +92,6 @@ fn users_sql(sort: UserSort) -> String {
     )
 }
 
-fn summary(row: &SqliteRow) -> Result<UserSummary> {
-    Ok(UserSummary {
-        user_id: id(row, "user_id")?,
-        full_name: get(row, "full_name")?,
-        videos_total: count(row, "videos_total")?,
-        videos_ready: count(row, "videos_ready")?,
-        hours_ready: get(row, "hours_ready")?,
-        last_activity: opt_ts(row, "last_activity")?,
-        searches_7d: count(row, "searches_7d")?,
-        avg_latency_ms_7d: get(row, "avg_latency_ms_7d")?,
-    })
-}
-
 /// One page of the users list over `window` ending at `now`: `sort` descending, nulls last,
 /// ties by `user_id`.
 pub(crate) async fn users(
@@ -135,7 +113,10 @@ pub(crate) async fn users(
         .await
         .map_err(db)?;
     Ok(UsersPage {
-        items: found.iter().map(summary).collect::<Result<_>>()?,
+        items: found
+            .iter()
+            .map(|r| decode::user_summary(&Cols(r)))
+            .collect::<Result<_>>()?,
         page: page.page(),
         page_size: page.page_size(),
         total_users: count(&total, "n")?,
@@ -177,36 +158,22 @@ pub(crate) async fn user_detail(
     .await
     .map_err(db)?;
     Ok(Some(UserDetail {
-        summary: summary(&row)?,
-        recent_videos: videos.iter().map(recent_video).collect::<Result<_>>()?,
-        recent_searches: searches.iter().map(recent_search).collect::<Result<_>>()?,
+        summary: decode::user_summary(&Cols(&row))?,
+        recent_videos: videos
+            .iter()
+            .map(|r| decode::recent_video(&Cols(r)))
+            .collect::<Result<_>>()?,
+        recent_searches: searches
+            .iter()
+            .map(|r| decode::recent_search(&Cols(r)))
+            .collect::<Result<_>>()?,
     }))
-}
-
-fn recent_video(row: &SqliteRow) -> Result<RecentVideo> {
-    Ok(RecentVideo {
-        id: id(row, "id")?,
-        filename: get(row, "filename")?,
-        status: status(row, "status")?,
-        duration_s: get(row, "duration_s")?,
-        updated_at: ts(row, "updated_at")?,
-        error_message: get(row, "error_message")?,
-    })
-}
-
-fn recent_search(row: &SqliteRow) -> Result<RecentSearch> {
-    Ok(RecentSearch {
-        query_text: get(row, "query_text")?,
-        created_at: ts(row, "created_at")?,
-        latency_ms: get(row, "latency_ms")?,
-        results_count: get(row, "results_count")?,
-        video_id: opt_id(row, "video_id")?,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rows::get;
     use crate::EmbeddedStore;
 
     /// The plan's steps, e.g. `SCAN videos USING COVERING INDEX …`.

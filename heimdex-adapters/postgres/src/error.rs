@@ -69,10 +69,7 @@ fn sqlstate(err: &sqlx::Error) -> String {
 
 /// Maps a migration failure.
 pub(crate) fn migrate(err: sqlx::migrate::MigrateError) -> Error {
-    match err {
-        sqlx::migrate::MigrateError::Execute(e) => db(e),
-        other => Error::backend(ADAPTER, other),
-    }
+    heimdex_sql::migrate_error(ADAPTER, db, err)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
-//! Reading rows of `videos` and `video_stage_timings` into the core's records.
+//! Reading PostgreSQL rows into the core's records through [`heimdex_sql::decode`].
 
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
-use heimdex_core::Error;
-use heimdex_core::{Result, StageName, UserId, VideoId, VideoStatus};
+use heimdex_core::time::Timestamp;
+use heimdex_core::{Error, Result};
+use heimdex_sql::{decode, Columns};
 use sqlx::postgres::PgRow;
-use sqlx::Row;
+use sqlx::{Postgres, Row, TypeInfo, ValueRef};
+use uuid::Uuid;
 
 use super::error::{db, ADAPTER};
 
@@ -21,43 +23,77 @@ pub(crate) const STAGE_COLUMNS: &str =
 
 /// A `videos` row selected with [`VIDEO_COLUMNS`].
 pub(crate) fn video(row: &PgRow) -> Result<VideoRecord> {
-    let status: String = row.try_get("status").map_err(db)?;
-    let status = status
-        .parse::<VideoStatus>()
-        .map_err(|_| Error::corrupt(ADAPTER, format!("unknown video status {status:?}")))?;
-    Ok(VideoRecord {
-        id: VideoId(row.try_get("id").map_err(db)?),
-        owner_id: UserId(row.try_get("owner_id").map_err(db)?),
-        storage_path: row.try_get("storage_path").map_err(db)?,
-        filename: row.try_get("filename").map_err(db)?,
-        status,
-        duration_s: row.try_get("duration_s").map_err(db)?,
-        frame_rate: row.try_get("frame_rate").map_err(db)?,
-        width: row.try_get("width").map_err(db)?,
-        height: row.try_get("height").map_err(db)?,
-        error_message: row.try_get("error_message").map_err(db)?,
-        created_at: row.try_get("created_at").map_err(db)?,
-        updated_at: row.try_get("updated_at").map_err(db)?,
-        queued_at: row.try_get("queued_at").map_err(db)?,
-        processing_started_at: row.try_get("processing_started_at").map_err(db)?,
-        processing_finished_at: row.try_get("processing_finished_at").map_err(db)?,
-        processing_duration_ms: row.try_get("processing_duration_ms").map_err(db)?,
-        processing_stage: row.try_get("processing_stage").map_err(db)?,
-        processing_attempt: row.try_get("processing_attempt").map_err(db)?,
-    })
+    decode::video(&Cols(row))
 }
 
 /// A `video_stage_timings` row selected with [`STAGE_COLUMNS`].
 pub(crate) fn stage_timing(row: &PgRow) -> Result<StageTimingRecord> {
-    let stage: String = row.try_get("stage").map_err(db)?;
-    Ok(StageTimingRecord {
-        video_id: VideoId(row.try_get("video_id").map_err(db)?),
-        attempt: row.try_get("attempt").map_err(db)?,
-        stage: StageName::new(stage).map_err(|e| Error::corrupt(ADAPTER, e.to_string()))?,
-        started_at: row.try_get("started_at").map_err(db)?,
-        finished_at: row.try_get("finished_at").map_err(db)?,
-        duration_ms: row.try_get("duration_ms").map_err(db)?,
-        outcome: row.try_get("outcome").map_err(db)?,
-        error: row.try_get("error").map_err(db)?,
-    })
+    decode::stage_timing(&Cols(row))
+}
+
+/// A PostgreSQL row read through [`Columns`]: integers and floats of any width, uuids native or
+/// as text (the origin's functions return ids as text), `timestamptz`, `real[]` and `text[]`.
+pub(crate) struct Cols<'r>(pub(crate) &'r PgRow);
+
+impl Cols<'_> {
+    /// The column's type name (`INT4`, `UUID`, ...).
+    fn type_name(&self, column: &str) -> Result<String> {
+        let raw = self.0.try_get_raw(column).map_err(db)?;
+        Ok(raw.type_info().name().to_owned())
+    }
+
+    fn get<'r, T>(&'r self, column: &str) -> Result<T>
+    where
+        T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    {
+        self.0.try_get(column).map_err(db)
+    }
+}
+
+impl Columns for Cols<'_> {
+    const ADAPTER: &'static str = ADAPTER;
+
+    fn opt_int(&self, column: &str) -> Result<Option<i64>> {
+        Ok(match self.type_name(column)?.as_str() {
+            "INT2" => self.get::<Option<i16>>(column)?.map(i64::from),
+            "INT4" => self.get::<Option<i32>>(column)?.map(i64::from),
+            _ => self.get(column)?,
+        })
+    }
+
+    fn opt_float(&self, column: &str) -> Result<Option<f64>> {
+        Ok(match self.type_name(column)?.as_str() {
+            "FLOAT4" => self.get::<Option<f32>>(column)?.map(f64::from),
+            _ => self.get(column)?,
+        })
+    }
+
+    fn opt_text(&self, column: &str) -> Result<Option<String>> {
+        self.get(column)
+    }
+
+    fn opt_uuid(&self, column: &str) -> Result<Option<Uuid>> {
+        if self.type_name(column)? == "UUID" {
+            return self.get(column);
+        }
+        self.get::<Option<String>>(column)?
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    Error::corrupt(ADAPTER, format!("{column}: {text:?} is not a uuid"))
+                })
+            })
+            .transpose()
+    }
+
+    fn opt_time(&self, column: &str) -> Result<Option<Timestamp>> {
+        self.get(column)
+    }
+
+    fn opt_floats(&self, column: &str) -> Result<Option<Vec<f32>>> {
+        self.get(column)
+    }
+
+    fn texts(&self, column: &str) -> Result<Vec<String>> {
+        Ok(self.get::<Option<Vec<String>>>(column)?.unwrap_or_default())
+    }
 }

@@ -5,10 +5,11 @@
 use async_trait::async_trait;
 use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
-use sqlx::Row;
 
-use super::error::{db, ADAPTER};
+use super::error::db;
 use super::PgStore;
+use crate::rows::Cols;
+use heimdex_sql::decode;
 
 #[async_trait]
 impl SceneIndex for PgStore {
@@ -77,23 +78,6 @@ impl SceneIndex for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                let index: i32 = row.try_get("scene_index").map_err(db)?;
-                let hash: Option<i64> = row.try_get("perceptual_hash").map_err(db)?;
-                Ok(SceneRecord {
-                    index: u32::try_from(index)
-                        .map_err(|_| Error::corrupt(ADAPTER, format!("scene index {index}")))?,
-                    start_s: row.try_get("start_s").map_err(db)?,
-                    end_s: row.try_get("end_s").map_err(db)?,
-                    transcript: row.try_get("transcript").map_err(db)?,
-                    keyframes: row.try_get("keyframes").map_err(db)?,
-                    quality: row.try_get("quality").map_err(db)?,
-                    embedding: row.try_get("embedding").map_err(db)?,
-                    image_embedding: row.try_get("image_embedding").map_err(db)?,
-                    perceptual_hash: hash.map(PerceptualHash::from_i64),
-                })
-            })
-            .collect()
+        rows.iter().map(|row| decode::scene(&Cols(row))).collect()
     }
 }

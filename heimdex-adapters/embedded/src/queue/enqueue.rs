@@ -2,11 +2,12 @@
 
 use heimdex_core::queue::{DeadJob, EnqueueOutcome, NewJob};
 use heimdex_core::{Error, Result, VideoId};
-use sqlx::Row;
 
 use super::video::mark_queued;
-use super::{instant, micros, EmbeddedJobQueue};
+use super::{micros, EmbeddedJobQueue};
 use crate::error::db;
+use crate::rows::Cols;
+use heimdex_sql::decode;
 
 /// Inserts the job, or revives a finished one (keeping `attempt`); a queued or running job is left
 /// alone and no row comes back.
@@ -80,17 +81,8 @@ impl EmbeddedJobQueue {
 
     pub(super) async fn list_dead(&self) -> Result<Vec<DeadJob>> {
         let rows = sqlx::query(DEAD).fetch_all(&self.pool).await.map_err(db)?;
-        rows.into_iter()
-            .map(|row| {
-                let video: String = row.try_get("video_id").map_err(db)?;
-                let tries: i64 = row.try_get("tries").map_err(db)?;
-                Ok(DeadJob {
-                    video: video.parse()?,
-                    attempts: u32::try_from(tries).unwrap_or(0),
-                    reason: row.try_get("reason").map_err(db)?,
-                    died_at: instant(row.try_get("died_at").map_err(db)?),
-                })
-            })
+        rows.iter()
+            .map(|row| decode::dead_job(&Cols(row)))
             .collect()
     }
 }

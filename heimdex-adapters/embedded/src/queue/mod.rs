@@ -20,14 +20,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::DateTime;
-use heimdex_core::job::JobOutcome;
-use heimdex_core::queue::{
-    ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, RetryPolicy,
-};
+use heimdex_core::queue::RetryPolicy;
 use heimdex_core::time::Timestamp;
-use heimdex_core::{Result, TimingEvent, TimingSink, VideoId, WorkerId};
+use heimdex_core::{TimingEvent, TimingSink, VideoId};
 
 use sqlx::SqlitePool;
 use tokio::sync::watch;
@@ -103,33 +99,4 @@ fn after(now: Timestamp, d: Duration) -> i64 {
     micros(now).saturating_add(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
 }
 
-#[async_trait]
-impl JobQueue for EmbeddedJobQueue {
-    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
-        self.enqueue_one(&job).await
-    }
-
-    async fn claim(&self, worker: &WorkerId, lease: Duration) -> Result<Option<ClaimedJob>> {
-        self.claim_one(worker, lease).await
-    }
-
-    async fn heartbeat(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
-        self.extend(job, lease).await
-    }
-
-    async fn finish(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
-        self.finish_one(job, outcome).await
-    }
-
-    async fn release(&self, job: &ClaimedJob) -> Result<()> {
-        self.release_one(job).await
-    }
-
-    async fn dead_jobs(&self) -> Result<Vec<DeadJob>> {
-        self.list_dead().await
-    }
-
-    async fn requeue_dead(&self, video: VideoId) -> Result<()> {
-        self.revive(video).await
-    }
-}
+heimdex_sql::job_queue_via_parts!(EmbeddedJobQueue {});

@@ -12,7 +12,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use heimdex_core::retry::Backoff;
 use heimdex_core::timing::buffered::{BatchWrite, BufferOptions, BufferedSink, Unapplied};
-use heimdex_core::{Flush, Result, TimingEvent, TimingSink};
+use heimdex_core::{Result, TimingEvent};
 use sqlx::SqlitePool;
 
 use super::{Clock, EmbeddedOptions, EmbeddedStore};
@@ -44,28 +44,7 @@ pub(crate) fn spawn(pool: SqlitePool, options: &EmbeddedOptions) -> BufferedSink
     BufferedSink::spawn(SqliteBatches { pool, clock }, buffer)
 }
 
-impl TimingSink for EmbeddedStore {
-    fn record(&self, event: TimingEvent) {
-        self.sink.record(event);
-    }
-}
-
-#[async_trait]
-impl Flush for EmbeddedStore {
-    async fn flush(&self) -> Result<()> {
-        self.sink.flush().await;
-        Ok(())
-    }
-
-    /// Waits for the buffer, then writes `events` in one transaction of its own.
-    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
-        self.sink.flush().await;
-        apply::write(&self.pool, &events, self.now())
-            .await
-            .map(|_| ())
-            .map_err(db)
-    }
-}
+heimdex_sql::timing_sink_via!(EmbeddedStore, sink);
 
 impl EmbeddedStore {
     /// Writes every buffered timing event, stops the writer and closes the database.

@@ -14,11 +14,13 @@ use heimdex_core::Error;
 use heimdex_core::{
     Bucket, MetricsQuery, Page, PerformanceMetrics, Result, UsageMetrics, UserId, UserSort, Window,
 };
+use heimdex_sql::decode;
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::error::{db, ADAPTER};
 use super::PgStore;
+use crate::rows::Cols;
 
 /// A `bigint` count column as `u64` (counts are never negative).
 fn count(row: &PgRow, column: &str) -> Result<u64> {
@@ -173,17 +175,7 @@ impl UsageMetrics for PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(db)?;
-        Ok(Overview {
-            videos_ready_total: count(&row, "videos_ready_total")?,
-            videos_failed_total: count(&row, "videos_failed_total")?,
-            videos_total: count(&row, "videos_total")?,
-            failure_rate_pct: float0(&row, "failure_rate_pct")?,
-            hours_ready_total: float0(&row, "hours_ready_total")?,
-            searches_7d: count(&row, "searches_7d")?,
-            avg_search_latency_ms_7d: float(&row, "avg_search_latency_ms_7d")?,
-            searches_30d: count(&row, "searches_30d")?,
-            avg_search_latency_ms_30d: float(&row, "avg_search_latency_ms_30d")?,
-        })
+        decode::overview(&Cols(&row))
     }
 
     async fn throughput(&self, window: Window, _bucket: Bucket) -> Result<Vec<ThroughputPoint>> {
@@ -230,10 +222,6 @@ impl UsageMetrics for PgStore {
 #[async_trait]
 impl MetricsQuery for PgStore {
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(())
+        heimdex_sql::ping(&self.pool, db).await
     }
 }

@@ -1,33 +1,17 @@
 //! The users list and one user's detail, from `get_admin_users_list`, `get_admin_users_total`
 //! and `get_admin_user_detail`.
 
-use heimdex_core::query::{RecentSearch, RecentVideo, UserDetail, UserSummary, UsersPage};
+use heimdex_core::query::{RecentSearch, RecentVideo, UserDetail, UsersPage};
 use heimdex_core::{Error, Page, Result, UserId, UserSort, Window};
-use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
-use super::{count, days, float, float0};
+use super::days;
 use crate::error::{db, ADAPTER};
+use crate::rows::Cols;
+use heimdex_sql::decode;
 
 /// The user detail's window (docs/spec.md#user-detail: fixed at 7 days).
 const DETAIL_DAYS: i32 = 7;
-
-/// The summary columns both functions return.
-fn summary(row: &PgRow) -> Result<UserSummary> {
-    let id: String = row.try_get("user_id").map_err(db)?;
-    Ok(UserSummary {
-        user_id: id
-            .parse()
-            .map_err(|_| Error::corrupt(ADAPTER, format!("user id {id:?}")))?,
-        full_name: row.try_get("full_name").map_err(db)?,
-        videos_total: count(row, "videos_total")?,
-        videos_ready: count(row, "videos_ready")?,
-        hours_ready: float0(row, "hours_ready")?,
-        last_activity: row.try_get("last_activity").map_err(db)?,
-        searches_7d: count(row, "searches_7d")?,
-        avg_latency_ms_7d: float(row, "avg_latency_ms_7d")?,
-    })
-}
 
 /// One page, sorted by `sort` (descending, nulls last, ties by user id), with the real total.
 pub(super) async fn page(
@@ -60,7 +44,10 @@ pub(super) async fn page(
         .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(UsersPage {
-        items: rows.iter().map(summary).collect::<Result<_>>()?,
+        items: rows
+            .iter()
+            .map(|r| decode::user_summary(&Cols(r)))
+            .collect::<Result<_>>()?,
         page: page.page(),
         page_size: page.page_size(),
         total_users: u64::try_from(total).unwrap_or(0),
@@ -83,7 +70,7 @@ pub(super) async fn detail(pool: &PgPool, user: UserId) -> Result<UserDetail> {
     let videos: String = row.try_get("recent_videos").map_err(db)?;
     let searches: String = row.try_get("recent_searches").map_err(db)?;
     Ok(UserDetail {
-        summary: summary(&row)?,
+        summary: decode::user_summary(&Cols(&row))?,
         recent_videos: serde_json::from_str::<Vec<RecentVideo>>(&videos)
             .map_err(|e| Error::corrupt(ADAPTER, format!("recent_videos: {e}")))?,
         recent_searches: serde_json::from_str::<Vec<RecentSearch>>(&searches)

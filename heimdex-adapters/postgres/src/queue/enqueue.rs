@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use super::error::db;
 use super::PgJobQueue;
+use crate::rows::Cols;
+use heimdex_sql::decode;
 
 /// Inserts the job, or revives a finished one, keeping `attempt` so stage timings of every attempt
 /// stay apart. A queued or running job is left alone (no row is returned).
@@ -127,16 +129,8 @@ impl PgJobQueue {
 
     pub(super) async fn list_dead(&self) -> Result<Vec<DeadJob>> {
         let rows = sqlx::query(DEAD).fetch_all(&self.pool).await.map_err(db)?;
-        rows.into_iter()
-            .map(|row| {
-                let tries: i32 = row.try_get("tries").map_err(db)?;
-                Ok(DeadJob {
-                    video: VideoId(row.try_get("video_id").map_err(db)?),
-                    attempts: u32::try_from(tries).unwrap_or(0),
-                    reason: row.try_get("reason").map_err(db)?,
-                    died_at: row.try_get("died_at").map_err(db)?,
-                })
-            })
+        rows.iter()
+            .map(|row| decode::dead_job(&Cols(row)))
             .collect()
     }
 }

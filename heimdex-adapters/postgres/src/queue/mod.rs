@@ -39,11 +39,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use heimdex_core::job::JobOutcome;
-use heimdex_core::queue::{
-    ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, RetryPolicy,
-};
+use heimdex_core::queue::{ClaimedJob, FinishOutcome, RetryPolicy};
 use heimdex_core::time::Timestamp;
 use heimdex_core::{Result, TimingEvent, TimingSink, VideoId, WorkerId};
 use sqlx::PgPool;
@@ -118,36 +115,7 @@ fn micros(d: Duration) -> i64 {
     i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
 }
 
-#[async_trait]
-impl JobQueue for PgJobQueue {
-    async fn enqueue(&self, job: NewJob) -> Result<EnqueueOutcome> {
-        self.enqueue_one(&job).await
-    }
-
-    async fn claim(&self, worker: &WorkerId, lease: Duration) -> Result<Option<ClaimedJob>> {
-        self.claim_one(worker, lease).await
-    }
-
-    async fn heartbeat(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
-        self.extend(job, lease).await
-    }
-
-    async fn finish(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
-        self.finish_one(job, outcome).await
-    }
-
-    async fn release(&self, job: &ClaimedJob) -> Result<()> {
-        self.release_one(job).await
-    }
-
-    async fn dead_jobs(&self) -> Result<Vec<DeadJob>> {
-        self.list_dead().await
-    }
-
-    async fn requeue_dead(&self, video: VideoId) -> Result<()> {
-        self.revive(video).await
-    }
-
+heimdex_sql::job_queue_via_parts!(PgJobQueue {
     async fn claim_batch(
         &self,
         worker: &WorkerId,
@@ -160,4 +128,4 @@ impl JobQueue for PgJobQueue {
     async fn finish_batch(&self, jobs: &[(ClaimedJob, JobOutcome)]) -> Vec<Result<FinishOutcome>> {
         self.finish_many(jobs).await
     }
-}
+});

@@ -10,7 +10,7 @@ mod apply;
 use async_trait::async_trait;
 use heimdex_core::timing::buffered::{BatchWrite, BufferOptions, BufferedSink, Unapplied};
 use heimdex_core::Error;
-use heimdex_core::{Flush, Result, TimingEvent, TimingSink};
+use heimdex_core::{Result, TimingEvent};
 use sqlx::PgPool;
 
 use super::config::PgOptions;
@@ -50,25 +50,7 @@ pub(crate) fn spawn(pool: PgPool, options: &PgOptions) -> BufferedSink {
     BufferedSink::spawn(PgBatches { pool }, buffer)
 }
 
-impl TimingSink for PgStore {
-    fn record(&self, event: TimingEvent) {
-        self.sink.record(event);
-    }
-}
-
-#[async_trait]
-impl Flush for PgStore {
-    async fn flush(&self) -> Result<()> {
-        self.sink.flush().await;
-        Ok(())
-    }
-
-    /// Waits for the buffer, then writes `events` in one transaction of its own.
-    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
-        self.sink.flush().await;
-        write(&self.pool, &events).await.map(|_| ())
-    }
-}
+heimdex_sql::timing_sink_via!(PgStore, sink);
 
 impl PgStore {
     /// Writes every buffered timing event, stops the writer and closes the pool.

@@ -6,12 +6,14 @@
 //! dropped, counted ([`BufferedSink::dropped`]) and logged, so the pipeline never waits on
 //! timing. [`BufferedSink::flush`] sends a marker down the same channel and resolves once the
 //! writer has passed it, so everything recorded before the call has been written or given up on.
-//! [`BufferedSink::close`] closes the channel and waits for the writer to drain it. How the writer
-//! batches and retries is in `writer.rs`.
+//! [`BufferedSink::write_now`] writes a batch past the buffer, for the events that must not be
+//! dropped. [`BufferedSink::close`] closes the channel and waits for the writer to drain it. How
+//! the writer batches and retries is in `writer.rs`.
 
 mod dropped;
 mod writer;
 
+use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -21,7 +23,7 @@ use tokio::task::JoinHandle;
 pub use dropped::Dropped;
 
 use crate::retry::Backoff;
-use crate::{Result, TimingEvent};
+use crate::{Flush, Result, TimingEvent, TimingSink};
 
 /// Events of a batch the store did not apply, by reason; each is counted as dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -41,6 +43,13 @@ pub trait BatchWrite: Send + Sync + 'static {
     /// locked is [`Error::Unavailable`](crate::Error::Unavailable) (the batch is tried again);
     /// any other error makes the writer try each event on its own.
     async fn write_batch(&self, events: &[TimingEvent]) -> Result<Unapplied>;
+}
+
+#[async_trait]
+impl<W: BatchWrite + ?Sized> BatchWrite for Arc<W> {
+    async fn write_batch(&self, events: &[TimingEvent]) -> Result<Unapplied> {
+        (**self).write_batch(events).await
+    }
 }
 
 /// How a [`BufferedSink`] buffers and retries.
@@ -63,11 +72,20 @@ enum Message {
 }
 
 /// A never-blocking timing sink over a store's [`BatchWrite`]; see the [module docs](self).
-#[derive(Debug)]
 pub struct BufferedSink {
     tx: mpsc::Sender<Message>,
     dropped: Arc<Dropped>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// The store's batch writer, for [`write_now`](Self::write_now).
+    store: Arc<dyn BatchWrite>,
+}
+
+impl fmt::Debug for BufferedSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BufferedSink")
+            .field("dropped", &self.dropped.get())
+            .finish_non_exhaustive()
+    }
 }
 
 impl BufferedSink {
@@ -75,8 +93,9 @@ impl BufferedSink {
     pub fn spawn(store: impl BatchWrite, options: BufferOptions) -> Self {
         let (tx, rx) = mpsc::channel(options.capacity.max(1));
         let dropped = Arc::new(Dropped::default());
+        let store = Arc::new(store);
         let writer = writer::Writer {
-            store,
+            store: Arc::clone(&store),
             batch: options.batch.max(1),
             backoff: options.backoff,
             dropped: Arc::clone(&dropped),
@@ -85,6 +104,7 @@ impl BufferedSink {
             tx,
             dropped,
             writer: Mutex::new(Some(tokio::spawn(writer.run(rx)))),
+            store,
         }
     }
 
@@ -106,6 +126,13 @@ impl BufferedSink {
         }
     }
 
+    /// Waits for the buffer, then writes `events` in one transaction of their own, past the
+    /// buffer: never dropped for lack of room, and `Err` when they were not written.
+    pub async fn write_now(&self, events: &[TimingEvent]) -> Result<()> {
+        self.flush().await;
+        self.store.write_batch(events).await.map(|_| ())
+    }
+
     /// Events dropped so far: buffer full, database unavailable past the retries, refused,
     /// unknown video, stale attempt.
     pub fn dropped(&self) -> u64 {
@@ -121,5 +148,23 @@ impl BufferedSink {
                 tracing::error!(error = %err, "the timing writer ended abnormally");
             }
         }
+    }
+}
+
+impl TimingSink for BufferedSink {
+    fn record(&self, event: TimingEvent) {
+        BufferedSink::record(self, event);
+    }
+}
+
+#[async_trait]
+impl Flush for BufferedSink {
+    async fn flush(&self) -> Result<()> {
+        BufferedSink::flush(self).await;
+        Ok(())
+    }
+
+    async fn write_now(&self, events: Vec<TimingEvent>) -> Result<()> {
+        BufferedSink::write_now(self, &events).await
     }
 }

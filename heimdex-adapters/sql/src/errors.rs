@@ -1,0 +1,24 @@
+//! Error mapping and the health check, the same for every dialect.
+
+use heimdex_core::{Error, Result};
+use sqlx::migrate::MigrateError;
+use sqlx::{Connection, Database, Pool};
+
+/// A migration failure: a failing statement is mapped like any other query error (`db`), the
+/// rest (a missing or changed migration, a newer database) is the adapter's.
+pub fn migrate_error(
+    adapter: &'static str,
+    db: impl FnOnce(sqlx::Error) -> Error,
+    err: MigrateError,
+) -> Error {
+    match err {
+        MigrateError::Execute(e) => db(e),
+        other => Error::backend(adapter, other),
+    }
+}
+
+/// Checks that the database answers on a pooled connection.
+pub async fn ping<DB: Database>(pool: &Pool<DB>, db: impl Fn(sqlx::Error) -> Error) -> Result<()> {
+    let mut conn = pool.acquire().await.map_err(&db)?;
+    conn.ping().await.map_err(db)
+}
