@@ -10,6 +10,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::error::db;
 use super::rows::{self, micros, uuid_text, STAGE_COLUMNS, VIDEO_COLUMNS};
 use super::EmbeddedStore;
+use heimdex_sql::{bind, conflict_as, require_rows};
 
 #[async_trait]
 impl Catalog for EmbeddedStore {
@@ -48,10 +49,7 @@ impl Catalog for EmbeddedStore {
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(|e| match db(e) {
-            Error::Conflict(_) => Error::Conflict(format!("video {id} already exists")),
-            other => other,
-        })?;
+        .map_err(conflict_as(db, format!("video {id} already exists")))?;
         tx.commit().await.map_err(db)?;
         Ok(id)
     }
@@ -61,23 +59,19 @@ impl Catalog for EmbeddedStore {
     }
 
     async fn set_media_info(&self, id: VideoId, info: MediaInfo) -> Result<()> {
-        let done = sqlx::query(
+        let query = sqlx::query(
             "UPDATE videos SET duration_s = ?2, frame_rate = ?3, width = ?4, height = ?5, \
              updated_at = ?6 WHERE id = ?1",
         )
-        .bind(uuid_text(id.0))
-        .bind(info.duration_s)
-        .bind(info.frame_rate)
-        .bind(info.width)
-        .bind(info.height)
-        .bind(micros(self.now()))
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        if done.rows_affected() == 0 {
-            return Err(Error::not_found(format!("video {id}")));
-        }
-        Ok(())
+        .bind(uuid_text(id.0));
+        let done = bind::media_info(query, &info)
+            .bind(micros(self.now()))
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        require_rows(done.rows_affected(), || {
+            Error::not_found(format!("video {id}"))
+        })
     }
 
     /// Stored once per id (`ON CONFLICT (id) DO NOTHING`); `NotFound` for a user with no profile.

@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use heimdex_core::retry::Backoff;
 use heimdex_core::time::Timestamp;
+use heimdex_core::timing::buffered::BufferOptions;
 
 use super::Clock;
 
@@ -16,15 +18,10 @@ pub struct EmbeddedOptions {
     pub max_connections: u32,
     /// How long a statement waits for another connection's write lock before failing.
     pub busy_timeout: Duration,
-    /// Timing events buffered between `record` and the writer; beyond this they are dropped
-    /// (and counted) rather than blocking the pipeline.
-    pub sink_capacity: usize,
-    /// Most events the writer applies in one transaction.
-    pub sink_batch: usize,
-    /// Tries of a failing batch before it is written event by event (and what still fails dropped).
-    pub write_attempts: u32,
-    /// Pause before the first retry; doubled for each further one.
-    pub retry_backoff: Duration,
+    /// The timing writer: events buffered between `record` and the writer (beyond that they
+    /// are dropped and counted rather than blocking the pipeline), events per transaction, and
+    /// the tries of a batch while the database is busy or locked.
+    pub sink: BufferOptions,
     pub(crate) clock: Clock,
 }
 
@@ -33,10 +30,11 @@ impl Default for EmbeddedOptions {
         Self {
             max_connections: 4,
             busy_timeout: Duration::from_secs(5),
-            sink_capacity: 10_000,
-            sink_batch: 512,
-            write_attempts: 4,
-            retry_backoff: Duration::from_millis(25),
+            sink: BufferOptions::new(
+                10_000,
+                512,
+                Backoff::new(4, Duration::from_millis(25), Duration::from_secs(1)),
+            ),
             clock: Arc::new(heimdex_core::time::now),
         }
     }
@@ -55,22 +53,9 @@ impl EmbeddedOptions {
         self
     }
 
-    /// Sets [`sink_capacity`](Self::sink_capacity) (at least 1).
-    pub fn with_sink_capacity(mut self, capacity: usize) -> Self {
-        self.sink_capacity = capacity.max(1);
-        self
-    }
-
-    /// Sets [`sink_batch`](Self::sink_batch) (at least 1).
-    pub fn with_sink_batch(mut self, batch: usize) -> Self {
-        self.sink_batch = batch.max(1);
-        self
-    }
-
-    /// Sets [`write_attempts`](Self::write_attempts) and [`retry_backoff`](Self::retry_backoff).
-    pub fn with_retries(mut self, attempts: u32, backoff: Duration) -> Self {
-        self.write_attempts = attempts.max(1);
-        self.retry_backoff = backoff;
+    /// Changes the timing writer's settings, e.g. `|s| s.with_batch(64)`.
+    pub fn with_sink(mut self, change: impl FnOnce(BufferOptions) -> BufferOptions) -> Self {
+        self.sink = change(self.sink);
         self
     }
 
@@ -87,10 +72,7 @@ impl fmt::Debug for EmbeddedOptions {
         f.debug_struct("EmbeddedOptions")
             .field("max_connections", &self.max_connections)
             .field("busy_timeout", &self.busy_timeout)
-            .field("sink_capacity", &self.sink_capacity)
-            .field("sink_batch", &self.sink_batch)
-            .field("write_attempts", &self.write_attempts)
-            .field("retry_backoff", &self.retry_backoff)
+            .field("sink", &self.sink)
             .finish_non_exhaustive()
     }
 }

@@ -4,6 +4,7 @@
 
 mod embedded_support;
 
+use heimdex_core::retry::Backoff;
 use std::time::{Duration, Instant};
 
 use embedded_support::events::{new_video, stage_done, stage_rows, started, write_lock};
@@ -15,8 +16,7 @@ use heimdex_embedded::{EmbeddedOptions, EmbeddedStore};
 async fn a_full_channel_drops_and_counts_instead_of_blocking() {
     let dir = TempDir::new();
     let options = EmbeddedOptions::default()
-        .with_sink_capacity(4)
-        .with_sink_batch(2)
+        .with_sink(|s| s.with_capacity(4).with_batch(2))
         .with_clock(t0);
     let store = EmbeddedStore::open_with(&dir.db(), options).await.unwrap();
     let video = new_video(&store).await;
@@ -59,7 +59,13 @@ async fn a_write_that_keeps_failing_is_retried_then_counted_and_dropped() {
     let dir = TempDir::new();
     let options = EmbeddedOptions::default()
         .with_busy_timeout(Duration::from_millis(20))
-        .with_retries(2, Duration::from_millis(5))
+        .with_sink(|s| {
+            s.with_backoff(Backoff::new(
+                2,
+                Duration::from_millis(5),
+                Duration::from_millis(5),
+            ))
+        })
         .with_clock(t0);
     let store = EmbeddedStore::open_with(&dir.db(), options).await.unwrap();
     let video = new_video(&store).await;
@@ -90,7 +96,7 @@ async fn a_briefly_locked_database_is_retried_with_backoff_and_nothing_is_lost()
     let dir = TempDir::new();
     let options = EmbeddedOptions::default()
         .with_busy_timeout(Duration::from_millis(20))
-        .with_retries(8, Duration::from_millis(20))
+        .with_sink(|s| s.with_backoff(Backoff::new(8, Duration::from_millis(20), Duration::MAX)))
         .with_clock(t0);
     let store = EmbeddedStore::open_with(&dir.db(), options).await.unwrap();
     let video = new_video(&store).await;

@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use super::error::db;
 use super::rows::{self, STAGE_COLUMNS, VIDEO_COLUMNS};
 use super::PgStore;
+use heimdex_sql::{bind, conflict_as, require_rows};
 
 /// True when `err` is a foreign-key violation (the referenced profile does not exist).
 fn is_missing_parent(err: &sqlx::Error) -> bool {
@@ -39,30 +40,21 @@ impl Catalog for PgStore {
     /// taken.
     async fn create_video(&self, video: NewVideo) -> Result<VideoId> {
         let id = video.id.unwrap_or_else(VideoId::new_v4);
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        // One statement: the profile's row is there when the foreign key is checked at its end,
+        // and a taken id leaves no profile behind.
         sqlx::query(
-            "INSERT INTO user_profiles (user_id, full_name) VALUES ($1, '') \
-             ON CONFLICT (user_id) DO NOTHING",
-        )
-        .bind(video.owner_id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        sqlx::query(
-            "INSERT INTO videos (id, owner_id, storage_path, filename, status) \
+            "WITH owner AS (INSERT INTO user_profiles (user_id, full_name) VALUES ($2, '') \
+             ON CONFLICT (user_id) DO NOTHING) \
+             INSERT INTO videos (id, owner_id, storage_path, filename, status) \
              VALUES ($1, $2, $3, $4, 'PENDING')",
         )
         .bind(id.0)
         .bind(video.owner_id.0)
         .bind(video.storage_path)
         .bind(video.filename)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await
-        .map_err(|e| match db(e) {
-            Error::Conflict(_) => Error::Conflict(format!("video {id} already exists")),
-            other => other,
-        })?;
-        tx.commit().await.map_err(db)?;
+        .map_err(conflict_as(db, format!("video {id} already exists")))?;
         Ok(id)
     }
 
@@ -71,22 +63,18 @@ impl Catalog for PgStore {
     }
 
     async fn set_media_info(&self, id: VideoId, info: MediaInfo) -> Result<()> {
-        let done = sqlx::query(
+        let query = sqlx::query(
             "UPDATE videos SET duration_s = $2, frame_rate = $3, width = $4, height = $5, \
              updated_at = now() WHERE id = $1",
         )
-        .bind(id.0)
-        .bind(info.duration_s)
-        .bind(info.frame_rate)
-        .bind(info.width)
-        .bind(info.height)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        if done.rows_affected() == 0 {
-            return Err(Error::not_found(format!("video {id}")));
-        }
-        Ok(())
+        .bind(id.0);
+        let done = bind::media_info(query, &info)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        require_rows(done.rows_affected(), || {
+            Error::not_found(format!("video {id}"))
+        })
     }
 
     /// Stored once per id (`ON CONFLICT (id) DO NOTHING`); `NotFound` for a user with no profile.

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use heimdex_core::retry::Backoff;
+use heimdex_core::timing::buffered::BufferOptions;
 
 /// Settings of a [`PgStore`](super::PgStore). The defaults suit a shared server with a few
 /// workers; every field has a `with_*` setter.
@@ -14,18 +15,10 @@ pub struct PgOptions {
     /// How long a query waits for a pooled connection (or for the server to accept one) before
     /// failing with `Unavailable`. Kept short so a server that is down is noticed quickly.
     pub acquire_timeout: Duration,
-    /// Timing events buffered between `record` and the writer; beyond this they are dropped
-    /// (and counted) rather than blocking the pipeline.
-    pub sink_capacity: usize,
-    /// Most events the writer applies in one transaction.
-    pub sink_batch: usize,
-    /// Tries of a batch that fails because the server is unreachable, before it is dropped
-    /// (and counted). The pauses between tries double from `retry_backoff` up to `max_backoff`.
-    pub write_attempts: u32,
-    /// Pause before the first retry.
-    pub retry_backoff: Duration,
-    /// Longest pause between two retries.
-    pub max_backoff: Duration,
+    /// The timing writer: events buffered between `record` and the writer (beyond that they
+    /// are dropped and counted rather than blocking the pipeline), events per transaction, and
+    /// the tries of a batch that fails because the server is unreachable.
+    pub sink: BufferOptions,
 }
 
 impl Default for PgOptions {
@@ -33,11 +26,11 @@ impl Default for PgOptions {
         Self {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(5),
-            sink_capacity: 10_000,
-            sink_batch: 500,
-            write_attempts: 8,
-            retry_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
+            sink: BufferOptions::new(
+                10_000,
+                500,
+                Backoff::new(8, Duration::from_millis(100), Duration::from_secs(5)),
+            ),
         }
     }
 }
@@ -55,31 +48,10 @@ impl PgOptions {
         self
     }
 
-    /// Sets [`sink_capacity`](Self::sink_capacity) (at least 1).
-    pub fn with_sink_capacity(mut self, capacity: usize) -> Self {
-        self.sink_capacity = capacity.max(1);
+    /// Changes the timing writer's settings, e.g. `|s| s.with_batch(64)`.
+    pub fn with_sink(mut self, change: impl FnOnce(BufferOptions) -> BufferOptions) -> Self {
+        self.sink = change(self.sink);
         self
-    }
-
-    /// Sets [`sink_batch`](Self::sink_batch) (at least 1).
-    pub fn with_sink_batch(mut self, batch: usize) -> Self {
-        self.sink_batch = batch.max(1);
-        self
-    }
-
-    /// Sets [`write_attempts`](Self::write_attempts) (at least 1) and the backoff bounds.
-    pub fn with_retries(mut self, attempts: u32, backoff: Duration, max_backoff: Duration) -> Self {
-        self.write_attempts = attempts.max(1);
-        self.retry_backoff = backoff;
-        self.max_backoff = max_backoff.max(backoff);
-        self
-    }
-
-    /// The writer's retry schedule: [`write_attempts`](Self::write_attempts) tries, pauses
-    /// doubling from [`retry_backoff`](Self::retry_backoff) up to
-    /// [`max_backoff`](Self::max_backoff).
-    pub fn backoff(&self) -> Backoff {
-        Backoff::new(self.write_attempts, self.retry_backoff, self.max_backoff)
     }
 }
 
@@ -88,26 +60,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_retry_settings_are_the_writers_backoff() {
-        let (first, max) = (Duration::from_millis(100), Duration::from_millis(350));
-        let o = PgOptions::default().with_retries(5, first, max);
-        assert_eq!(o.backoff(), Backoff::new(5, first, max));
-        let o = PgOptions::default().with_retries(0, max, first);
-        assert_eq!(
-            o.backoff(),
-            Backoff::new(1, max, max),
-            "one try at least; cap ≥ first"
-        );
-    }
-
-    #[test]
     fn setters_keep_values_usable() {
         let o = PgOptions::default()
-            .with_sink_capacity(0)
-            .with_sink_batch(0)
+            .with_sink(|s| s.with_capacity(0).with_batch(0))
             .with_max_connections(0);
         assert_eq!(
-            (o.sink_capacity, o.sink_batch, o.max_connections),
+            (o.sink.capacity, o.sink.batch, o.max_connections),
             (1, 1, 1)
         );
     }

@@ -78,6 +78,34 @@ async fn create_video_with_a_taken_id_is_a_conflict() {
 }
 
 #[tokio::test]
+async fn a_taken_id_under_a_new_owner_creates_no_profile() {
+    let db = TestDb::new().await;
+    let store = db.store();
+    let id = VideoId::new_v4();
+    let first = NewVideo {
+        id: Some(id),
+        ..new_video(profile(&store, "Alice").await)
+    };
+    store.create_video(first).await.unwrap();
+    let stranger = UserId::new_v4();
+    let again = NewVideo {
+        id: Some(id),
+        ..new_video(stranger)
+    };
+    let err = store.create_video(again).await.unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+    let profiles: i64 = sqlx::query_scalar("SELECT count(*) FROM user_profiles WHERE user_id = $1")
+        .bind(stranger.0)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        profiles, 0,
+        "the failed insert left its owner's profile behind"
+    );
+}
+
+#[tokio::test]
 async fn upsert_profile_renames_and_moves_updated_at_only() {
     let db = TestDb::new().await;
     let store = db.store();

@@ -229,7 +229,7 @@ async fn the_database_refuses_invalid_stage_rows_written_by_hand() {
 #[tokio::test]
 async fn many_videos_are_written_in_batches_with_every_event_applied() {
     let db = TestDb::new().await;
-    let pg = db.store_with(PgOptions::default().with_sink_batch(64));
+    let pg = db.store_with(PgOptions::default().with_sink(|s| s.with_batch(64)));
     let memory = MemoryStore::new();
     let owner = UserId::new_v4();
     let videos: Vec<VideoId> = (0..150).map(|_| VideoId::new_v4()).collect();

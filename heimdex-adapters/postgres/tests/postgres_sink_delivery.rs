@@ -2,6 +2,7 @@
 //! connection; `close` writes what is still buffered; a pool closed under the sink means counted
 //! drops, not a panic. Outages of the server itself are in `postgres_sink_outage.rs`.
 
+use heimdex_core::retry::Backoff;
 use heimdex_testsupport as support;
 
 use std::time::{Duration, Instant};
@@ -25,10 +26,13 @@ async fn record_never_waits_when_the_writer_cannot_get_a_connection() {
         .connect(db.url())
         .await
         .unwrap();
-    let options = PgOptions::default()
-        .with_sink_capacity(16)
-        .with_sink_batch(8)
-        .with_retries(50, Duration::from_millis(20), Duration::from_millis(50));
+    let options = PgOptions::default().with_sink(|s| {
+        s.with_capacity(16).with_batch(8).with_backoff(Backoff::new(
+            50,
+            Duration::from_millis(20),
+            Duration::from_millis(50),
+        ))
+    });
     let pg = PgStore::from_pool_with(pool.clone(), options);
     let held = pool.acquire().await.unwrap();
     let started = Instant::now();
@@ -93,7 +97,13 @@ async fn a_store_closed_elsewhere_drops_and_counts_instead_of_panicking() {
         .unwrap();
     let pg = PgStore::from_pool_with(
         pool.clone(),
-        PgOptions::default().with_retries(2, Duration::from_millis(5), Duration::from_millis(5)),
+        PgOptions::default().with_sink(|s| {
+            s.with_backoff(Backoff::new(
+                2,
+                Duration::from_millis(5),
+                Duration::from_millis(5),
+            ))
+        }),
     );
     pool.close().await; // the pool is gone: every write fails with PoolClosed
     pg.record(TimingEvent::JobQueued { video, at: now() });

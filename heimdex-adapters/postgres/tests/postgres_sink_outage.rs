@@ -3,6 +3,7 @@
 //! left half-written. Each test runs its own throwaway cluster (initdb/pg_ctl) that it stops and
 //! starts.
 
+use heimdex_core::retry::Backoff;
 use heimdex_testsupport as support;
 
 use std::time::{Duration, Instant};
@@ -55,7 +56,13 @@ fn record_quickly(store: &PgStore, event: TimingEvent) {
 async fn events_recorded_during_a_short_outage_are_written_when_the_server_returns() {
     let options = PgOptions::default()
         .with_acquire_timeout(Duration::from_millis(500))
-        .with_retries(40, Duration::from_millis(50), Duration::from_millis(400));
+        .with_sink(|s| {
+            s.with_backoff(Backoff::new(
+                40,
+                Duration::from_millis(50),
+                Duration::from_millis(400),
+            ))
+        });
     let (cluster, _db, store, video) = setup(options).await;
     let t0 = now();
     record_quickly(&store, TimingEvent::JobQueued { video, at: t0 });
@@ -95,9 +102,13 @@ async fn events_recorded_during_a_short_outage_are_written_when_the_server_retur
 async fn a_long_outage_drops_and_counts_what_it_cannot_keep_then_writing_resumes() {
     let options = PgOptions::default()
         .with_acquire_timeout(Duration::from_millis(200))
-        .with_sink_capacity(4)
-        .with_sink_batch(2)
-        .with_retries(3, Duration::from_millis(20), Duration::from_millis(40));
+        .with_sink(|s| {
+            s.with_capacity(4).with_batch(2).with_backoff(Backoff::new(
+                3,
+                Duration::from_millis(20),
+                Duration::from_millis(40),
+            ))
+        });
     let (cluster, _db, store, video) = setup(options).await;
     let t0 = now();
     cluster.stop();

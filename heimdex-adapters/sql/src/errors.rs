@@ -22,3 +22,22 @@ pub async fn ping<DB: Database>(pool: &Pool<DB>, db: impl Fn(sqlx::Error) -> Err
     let mut conn = pool.acquire().await.map_err(&db)?;
     conn.ping().await.map_err(db)
 }
+
+/// `db`'s mapping, with a unique violation said as `message` (e.g. "video … already exists").
+pub fn conflict_as(
+    db: impl FnOnce(sqlx::Error) -> Error,
+    message: String,
+) -> impl FnOnce(sqlx::Error) -> Error {
+    move |err| match db(err) {
+        Error::Conflict(_) => Error::Conflict(message),
+        other => other,
+    }
+}
+
+/// `Ok` when a statement changed a row; otherwise `missing()`, e.g. `NotFound` or a lost lease.
+pub fn require_rows(changed: u64, missing: impl FnOnce() -> Error) -> Result<()> {
+    if changed == 0 {
+        return Err(missing());
+    }
+    Ok(())
+}

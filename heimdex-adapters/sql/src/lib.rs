@@ -4,13 +4,17 @@
 //! ([`timing_sink_via!`], [`job_queue_via_parts!`]). The SQL itself stays in each store, in its
 //! own dialect.
 
+pub mod backfill;
+pub mod bind;
 mod columns;
 pub mod decode;
 mod errors;
 mod forward;
+mod query;
 
 pub use columns::Columns;
-pub use errors::{migrate_error, ping};
+pub use errors::{conflict_as, migrate_error, ping, require_rows};
+pub use query::{count, fetch_all};
 
 /// What the macros name; not part of the API.
 #[doc(hidden)]

@@ -80,9 +80,6 @@ impl EmbeddedJobQueue {
     }
 
     pub(super) async fn list_dead(&self) -> Result<Vec<DeadJob>> {
-        let rows = sqlx::query(DEAD).fetch_all(&self.pool).await.map_err(db)?;
-        rows.iter()
-            .map(|row| decode::dead_job(&Cols(row)))
-            .collect()
+        heimdex_sql::fetch_all(&self.pool, DEAD, db, |row| decode::dead_job(&Cols(row))).await
     }
 }

@@ -1,6 +1,7 @@
 //! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
 //! can never overwrite a newer attempt.
 
+use heimdex_sql::require_rows;
 use std::time::Duration;
 
 use heimdex_core::job::JobOutcome;
@@ -54,9 +55,9 @@ impl EmbeddedJobQueue {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        if extended.rows_affected() == 0 {
-            return Err(Error::lease_lost(job.job.video));
-        }
+        require_rows(extended.rows_affected(), || {
+            Error::lease_lost(job.job.video)
+        })?;
         Ok(Lease {
             token: job.lease.token,
             expires_at: instant(expires),
@@ -158,9 +159,9 @@ impl EmbeddedJobQueue {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        if released.rows_affected() == 0 {
-            return Err(Error::lease_lost(job.job.video));
-        }
+        require_rows(released.rows_affected(), || {
+            Error::lease_lost(job.job.video)
+        })?;
         self.announcer.announce();
         Ok(())
     }

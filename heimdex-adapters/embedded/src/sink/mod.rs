@@ -1,17 +1,13 @@
 //! The embedded store's [`TimingSink`]: the core's
 //! [`BufferedSink`](heimdex_core::timing::buffered::BufferedSink) over [`SqliteBatches`], which
 //! applies each batch in one transaction (`apply.rs`). `record` never blocks and never fails;
-//! a batch is retried while the database is busy, locked or unreachable, up to
-//! [`EmbeddedOptions::write_attempts`] tries with pauses doubling from
-//! [`EmbeddedOptions::retry_backoff`].
+//! a batch is retried while the database is busy, locked or unreachable, as
+//! [`EmbeddedOptions::sink`] says.
 
 mod apply;
 
-use std::time::Duration;
-
 use async_trait::async_trait;
-use heimdex_core::retry::Backoff;
-use heimdex_core::timing::buffered::{BatchWrite, BufferOptions, BufferedSink, Unapplied};
+use heimdex_core::timing::buffered::{BatchWrite, BufferedSink, Unapplied};
 use heimdex_core::{Result, TimingEvent};
 use sqlx::SqlitePool;
 
@@ -35,13 +31,8 @@ impl BatchWrite for SqliteBatches {
 
 /// Starts the store's buffered sink on the current tokio runtime.
 pub(crate) fn spawn(pool: SqlitePool, options: &EmbeddedOptions) -> BufferedSink {
-    let buffer = BufferOptions {
-        capacity: options.sink_capacity,
-        batch: options.sink_batch,
-        backoff: Backoff::new(options.write_attempts, options.retry_backoff, Duration::MAX),
-    };
     let clock = options.clock.clone();
-    BufferedSink::spawn(SqliteBatches { pool, clock }, buffer)
+    BufferedSink::spawn(SqliteBatches { pool, clock }, options.sink)
 }
 
 heimdex_sql::timing_sink_via!(EmbeddedStore, sink);

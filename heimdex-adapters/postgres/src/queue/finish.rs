@@ -1,6 +1,7 @@
 //! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
 //! can never overwrite a newer attempt.
 
+use heimdex_sql::require_rows;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -203,9 +204,9 @@ impl PgJobQueue {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        if released.rows_affected() == 0 {
-            return Err(Error::lease_lost(job.job.video));
-        }
+        require_rows(released.rows_affected(), || {
+            Error::lease_lost(job.job.video)
+        })?;
         Ok(())
     }
 }

@@ -2,13 +2,12 @@
 //! [`BufferedSink`](heimdex_core::timing::buffered::BufferedSink) over [`PgBatches`], which
 //! applies each batch in one transaction (`apply.rs`). `record` never blocks and never fails;
 //! a batch is retried while the server is unreachable (I/O, pool timeout, SQLSTATE 08/53/57, a
-//! serialization failure or deadlock), up to [`PgOptions::write_attempts`] tries with pauses
-//! doubling from [`PgOptions::retry_backoff`] to [`PgOptions::max_backoff`].
+//! serialization failure or deadlock), as [`PgOptions::sink`] says.
 
 mod apply;
 
 use async_trait::async_trait;
-use heimdex_core::timing::buffered::{BatchWrite, BufferOptions, BufferedSink, Unapplied};
+use heimdex_core::timing::buffered::{BatchWrite, BufferedSink, Unapplied};
 use heimdex_core::Error;
 use heimdex_core::{Result, TimingEvent};
 use sqlx::PgPool;
@@ -42,12 +41,7 @@ async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Unapplied> {
 
 /// Starts the store's buffered sink on the current tokio runtime.
 pub(crate) fn spawn(pool: PgPool, options: &PgOptions) -> BufferedSink {
-    let buffer = BufferOptions {
-        capacity: options.sink_capacity,
-        batch: options.sink_batch,
-        backoff: options.backoff(),
-    };
-    BufferedSink::spawn(PgBatches { pool }, buffer)
+    BufferedSink::spawn(PgBatches { pool }, options.sink)
 }
 
 heimdex_sql::timing_sink_via!(PgStore, sink);

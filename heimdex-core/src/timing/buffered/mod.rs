@@ -63,6 +63,33 @@ pub struct BufferOptions {
     pub backoff: Backoff,
 }
 
+impl BufferOptions {
+    /// `capacity` events buffered, `batch` per transaction (each at least 1), retried under
+    /// `backoff`.
+    pub fn new(capacity: usize, batch: usize, backoff: Backoff) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            batch: batch.max(1),
+            backoff,
+        }
+    }
+
+    /// Sets [`capacity`](Self::capacity) (at least 1).
+    pub fn with_capacity(self, capacity: usize) -> Self {
+        Self::new(capacity, self.batch, self.backoff)
+    }
+
+    /// Sets [`batch`](Self::batch) (at least 1).
+    pub fn with_batch(self, batch: usize) -> Self {
+        Self::new(self.capacity, batch, self.backoff)
+    }
+
+    /// Sets [`backoff`](Self::backoff).
+    pub fn with_backoff(self, backoff: Backoff) -> Self {
+        Self { backoff, ..self }
+    }
+}
+
 /// What travels from `record`/`flush` to the writer.
 enum Message {
     /// An event to write.
