@@ -57,6 +57,19 @@ impl JobOutcome {
     pub fn is_success(&self) -> bool {
         matches!(self, JobOutcome::Succeeded)
     }
+
+    /// For a failure, what a queue stores as the job's last error (`stage: message`) and the
+    /// failure's kind; `None` for success.
+    pub fn failure(&self) -> Option<(String, FailureKind)> {
+        match self {
+            JobOutcome::Succeeded => None,
+            JobOutcome::Failed {
+                stage,
+                kind,
+                message,
+            } => Some((format!("{stage}: {message}"), *kind)),
+        }
+    }
 }
 
 /// What the stages of one job share: the job, and typed values stages leave for later stages
@@ -116,6 +129,20 @@ mod tests {
 
     #[derive(Debug, PartialEq)]
     struct Duration(f64);
+
+    #[test]
+    fn a_failure_is_stored_as_stage_and_message_with_its_kind() {
+        let failed = JobOutcome::Failed {
+            stage: StageName::new("transcription").unwrap(),
+            kind: FailureKind::Model,
+            message: "no model".into(),
+        };
+        assert_eq!(
+            failed.failure(),
+            Some(("transcription: no model".to_owned(), FailureKind::Model))
+        );
+        assert_eq!(JobOutcome::Succeeded.failure(), None);
+    }
 
     #[test]
     fn context_keeps_one_value_per_type() {

@@ -99,12 +99,10 @@ impl EmbeddedJobQueue {
             return Ok(None);
         };
         let ready_at = instant(row.ready_at);
-        let expired_try = u32::try_from(row.tries - 1).unwrap_or(0);
-        if row.claimed_from == "running" && self.policy.delay_after(expired_try).is_none() {
-            let reason = format!(
-                "lease expired on attempt {}, no retry left",
-                row.attempt - 1
-            );
+        let refused = (row.claimed_from == "running")
+            .then(|| self.policy.refuse_redelivery(row.tries, row.attempt))
+            .flatten();
+        if let Some(reason) = refused {
             self.bury(&row.video_id, Some(video), token, &reason, Some(ready_at))
                 .await?;
             return Ok(None);
@@ -129,6 +127,7 @@ impl EmbeddedJobQueue {
                 expires_at: instant(row.lease_expires_at),
             },
             worker: worker.clone(),
+            tries: u32::try_from(row.tries).unwrap_or(0),
         }))
     }
 

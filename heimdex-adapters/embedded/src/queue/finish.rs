@@ -24,9 +24,6 @@ SET state = 'done', last_error = NULL, lease_expires_at = NULL, finished_at = ?3
     available_at = ?3, updated_at = ?3
 WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
 
-const TRIES: &str = "
-SELECT tries FROM jobs WHERE video_id = ?1 AND lease_token = ?2 AND state = 'running'";
-
 /// `?3` is `queued` (claimable again at `?4`) or `dead`.
 const FAIL: &str = "
 UPDATE jobs
@@ -71,57 +68,35 @@ impl EmbeddedJobQueue {
     ) -> Result<FinishOutcome> {
         let (video, token) = (job.job.video.to_string(), job.lease.token.to_string());
         let now = heimdex_core::time::now();
-        let failure = match outcome {
-            JobOutcome::Succeeded => {
-                let done = sqlx::query(SUCCEED)
-                    .bind(&video)
-                    .bind(&token)
-                    .bind(micros(now))
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db)?;
-                return match done.rows_affected() {
-                    0 => self.replay(job, outcome).await,
-                    _ => Ok(FinishOutcome::Done),
-                };
-            }
-            JobOutcome::Failed {
-                stage,
-                message,
-                kind,
-            } => (format!("{stage}: {message}"), *kind),
+        let Some((message, kind)) = outcome.failure() else {
+            let done = sqlx::query(SUCCEED)
+                .bind(&video)
+                .bind(&token)
+                .bind(micros(now))
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+            return match done.rows_affected() {
+                0 => self.replay(job, outcome).await,
+                _ => Ok(FinishOutcome::Done),
+            };
         };
-        let (message, kind) = failure;
-        let tries: Option<i64> = sqlx::query_scalar(TRIES)
-            .bind(&video)
-            .bind(&token)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        let Some(tries) = tries else {
-            return self.replay(job, outcome).await;
-        };
-        let delay = self
-            .policy
-            .retry_after(u32::try_from(tries).unwrap_or(u32::MAX), kind);
-        let (state, at) = match delay {
-            Some(wait) => ("queued", after(now, wait)),
-            None => ("dead", micros(now)),
-        };
+        // The lease fences the write, and the job's tries cannot change while it is held.
+        let verdict = self.policy.verdict(job.tries, kind);
+        let at = after(now, verdict.wait());
         let failed = sqlx::query(FAIL)
             .bind(&video)
             .bind(&token)
-            .bind(state)
+            .bind(verdict.state())
             .bind(at)
             .bind(&message)
             .bind(micros(now))
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        match (failed.rows_affected(), delay) {
-            (0, _) => self.replay(job, outcome).await,
-            (_, Some(_)) => Ok(FinishOutcome::RetryScheduled { at: instant(at) }),
-            (_, None) => Ok(FinishOutcome::Dead),
+        match failed.rows_affected() {
+            0 => self.replay(job, outcome).await,
+            _ => Ok(verdict.finished(instant(at))),
         }
     }
 

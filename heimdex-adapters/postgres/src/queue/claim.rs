@@ -100,22 +100,33 @@ impl PgJobQueue {
         let mut jobs = Vec::with_capacity(rows.len());
         let mut rows = rows.into_iter();
         while let Some(row) = rows.next() {
-            let held = (VideoId(row.video_id), row.lease_token, row.lease_expires_at);
+            let held = (
+                VideoId(row.video_id),
+                row.lease_token,
+                row.lease_expires_at,
+                row.tries,
+            );
             match self.accept(row, worker).await {
                 Ok(Some(job)) => jobs.push(job),
                 Ok(None) => {}
                 Err(err) => {
                     // Everything this claim holds goes back, so no job waits for its lease.
-                    let rest =
-                        rows.map(|r| (VideoId(r.video_id), r.lease_token, r.lease_expires_at));
-                    let held =
-                        std::iter::once(held)
-                            .chain(rest)
-                            .map(|(video, token, expires_at)| ClaimedJob {
-                                job: Job::new(video, ""),
-                                lease: Lease { token, expires_at },
-                                worker: worker.clone(),
-                            });
+                    let rest = rows.map(|r| {
+                        (
+                            VideoId(r.video_id),
+                            r.lease_token,
+                            r.lease_expires_at,
+                            r.tries,
+                        )
+                    });
+                    let held = std::iter::once(held).chain(rest).map(
+                        |(video, token, expires_at, tries)| ClaimedJob {
+                            job: Job::new(video, ""),
+                            lease: Lease { token, expires_at },
+                            worker: worker.clone(),
+                            tries: u32::try_from(tries).unwrap_or(0),
+                        },
+                    );
                     for job in jobs.into_iter().chain(held) {
                         if let Err(release) = self.release_one(&job).await {
                             tracing::warn!(video = %job.job.video, error = %release,
@@ -148,18 +159,19 @@ impl PgJobQueue {
     async fn accept(&self, row: ClaimRow, worker: &WorkerId) -> Result<Option<ClaimedJob>> {
         let video = VideoId(row.video_id);
         let redelivered = row.prev_state == "running";
-        let expired_try = u32::try_from(row.tries - 1).unwrap_or(0);
         let source = row.source.filter(|s| !s.trim().is_empty());
         let Some(source) = source else {
             let reason = "undecodable job: no source".to_string();
             self.bury(video, row.lease_token, &reason, None).await?;
             return Ok(None);
         };
-        if redelivered && self.policy.delay_after(expired_try).is_none() {
-            let reason = format!(
-                "lease expired on attempt {}, no retry left",
-                row.attempt - 1
-            );
+        let refused = redelivered
+            .then(|| {
+                self.policy
+                    .refuse_redelivery(row.tries.into(), row.attempt.into())
+            })
+            .flatten();
+        if let Some(reason) = refused {
             self.bury(video, row.lease_token, &reason, Some(row.ready_at))
                 .await?;
             return Ok(None);
@@ -182,6 +194,7 @@ impl PgJobQueue {
                 expires_at: row.lease_expires_at,
             },
             worker: worker.clone(),
+            tries: u32::try_from(row.tries).unwrap_or(0),
         }))
     }
 

@@ -31,9 +31,6 @@ SET state = 'done', last_error = NULL, lease_expires_at = NULL, finished_at = no
 WHERE video_id = ANY($1) AND lease_token = ANY($2) AND state = 'running'
 RETURNING video_id, lease_token";
 
-const TRIES: &str = "
-SELECT tries FROM jobs WHERE video_id = $1 AND lease_token = $2 AND state = 'running'";
-
 /// `$3` is `queued` (retry after `$4` µs) or `dead`.
 const FAIL: &str = "
 UPDATE jobs
@@ -76,50 +73,27 @@ impl PgJobQueue {
     ) -> Result<FinishOutcome> {
         let video = job.job.video.as_uuid();
         let token = job.lease.token;
-        let failure = match outcome {
-            JobOutcome::Succeeded => {
-                let done = self.succeed_batch(&[(video, token)]).await?;
-                return match done.is_empty() {
-                    false => Ok(FinishOutcome::Done),
-                    true => self.replay(job, outcome).await,
-                };
-            }
-            JobOutcome::Failed {
-                stage,
-                message,
-                kind,
-            } => (format!("{stage}: {message}"), *kind),
+        let Some((message, kind)) = outcome.failure() else {
+            let done = self.succeed_batch(&[(video, token)]).await?;
+            return match done.is_empty() {
+                false => Ok(FinishOutcome::Done),
+                true => self.replay(job, outcome).await,
+            };
         };
-        let (message, kind) = failure;
-        let tries: Option<i32> = sqlx::query_scalar(TRIES)
-            .bind(video)
-            .bind(token)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        let Some(tries) = tries else {
-            return self.replay(job, outcome).await;
-        };
-        let delay = self
-            .policy
-            .retry_after(u32::try_from(tries).unwrap_or(u32::MAX), kind);
-        let (state, wait) = match delay {
-            Some(wait) => ("queued", wait),
-            None => ("dead", Duration::ZERO),
-        };
+        // The lease fences the write, and the job's tries cannot change while it is held.
+        let verdict = self.policy.verdict(job.tries, kind);
         let at: Option<DateTime<Utc>> = sqlx::query_scalar(FAIL)
             .bind(video)
             .bind(token)
-            .bind(state)
-            .bind(micros(wait))
+            .bind(verdict.state())
+            .bind(micros(verdict.wait()))
             .bind(&message)
             .fetch_optional(&self.pool)
             .await
             .map_err(db)?;
-        match (at, delay) {
-            (None, _) => self.replay(job, outcome).await,
-            (Some(at), Some(_)) => Ok(FinishOutcome::RetryScheduled { at }),
-            (Some(_), None) => Ok(FinishOutcome::Dead),
+        match at {
+            Some(at) => Ok(verdict.finished(at)),
+            None => self.replay(job, outcome).await,
         }
     }
 

@@ -9,7 +9,9 @@ use super::{after, lease_lost, MemoryQueue, State};
 use crate::error::{Error, Result};
 use crate::ids::{VideoId, WorkerId};
 use crate::job::{Job, JobOutcome};
-use crate::queue::{ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob};
+use crate::queue::{
+    ClaimedJob, DeadJob, EnqueueOutcome, FinishOutcome, JobQueue, Lease, NewJob, Verdict,
+};
 use crate::time;
 use crate::timing::TimingEvent;
 
@@ -68,42 +70,33 @@ impl JobQueue for MemoryQueue {
             return Err(lease_lost(video));
         };
         let now = time::now();
-        match (e.state, outcome) {
-            (State::Running, JobOutcome::Succeeded) => {
+        match (e.state, outcome.failure()) {
+            (State::Running, None) => {
                 e.state = State::Done;
                 e.last_error = None;
                 e.finished_at = Some(now);
                 Ok(FinishOutcome::Done)
             }
-            (
-                State::Running,
-                JobOutcome::Failed {
-                    stage,
-                    message,
-                    kind,
-                },
-            ) => {
-                e.last_error = Some(format!("{stage}: {message}"));
-                match self.policy.retry_after(e.tries, *kind) {
-                    Some(wait) => {
+            (State::Running, Some((message, kind))) => {
+                e.last_error = Some(message);
+                let verdict = self.policy.verdict(e.tries, kind);
+                match verdict {
+                    Verdict::RetryAfter(wait) => {
                         e.state = State::Queued;
                         e.ready_at = after(now, wait);
                         e.seq = seq;
-                        Ok(FinishOutcome::RetryScheduled { at: e.ready_at })
                     }
-                    None => {
+                    Verdict::Dead => {
                         e.state = State::Dead;
                         e.finished_at = Some(now);
-                        Ok(FinishOutcome::Dead)
                     }
                 }
+                Ok(verdict.finished(e.ready_at))
             }
             // The same finish again (a retry after a lost reply): the same answer.
-            (State::Done, JobOutcome::Succeeded) => Ok(FinishOutcome::Done),
-            (State::Dead, JobOutcome::Failed { .. }) => Ok(FinishOutcome::Dead),
-            (State::Queued, JobOutcome::Failed { .. }) => {
-                Ok(FinishOutcome::RetryScheduled { at: e.ready_at })
-            }
+            (State::Done, None) => Ok(FinishOutcome::Done),
+            (State::Dead, Some(_)) => Ok(FinishOutcome::Dead),
+            (State::Queued, Some(_)) => Ok(FinishOutcome::RetryScheduled { at: e.ready_at }),
             _ => Err(lease_lost(video)),
         }
     }
@@ -179,8 +172,13 @@ impl MemoryQueue {
             let e = jobs.jobs.get_mut(&video)?;
             // An expired lease spent a try; with no retry left the job is buried.
             // Its video becomes FAILED, as the durable queues do.
-            if e.state == State::Running && self.policy.delay_after(e.tries).is_none() {
-                let reason = format!("lease expired on attempt {}, no retry left", e.attempt);
+            let refused = (e.state == State::Running)
+                .then(|| {
+                    let (tries, attempt) = (i64::from(e.tries), i64::from(e.attempt));
+                    self.policy.refuse_redelivery(tries + 1, attempt + 1)
+                })
+                .flatten();
+            if let Some(reason) = refused {
                 buried.push(TimingEvent::JobBuried {
                     video,
                     attempt: e.attempt,
@@ -215,6 +213,7 @@ impl MemoryQueue {
                     expires_at: e.ready_at,
                 },
                 worker: worker.clone(),
+                tries: e.tries,
             };
             drop(jobs);
             if announce {

@@ -10,9 +10,11 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::ids::{UserId, VideoId, WorkerId};
 use crate::job::{Job, JobOutcome};
-use crate::retry::Backoff;
-use crate::stage::FailureKind;
 use crate::time::Timestamp;
+
+mod policy;
+
+pub use policy::{RetryPolicy, Verdict};
 
 /// What to enqueue: one video and where its source lives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +45,9 @@ pub struct ClaimedJob {
     pub lease: Lease,
     /// Who holds it.
     pub worker: WorkerId,
+    /// Tries of the job since it was last enqueued, this one included: what the
+    /// [`RetryPolicy`] counts. It cannot change while the lease is held.
+    pub tries: u32,
 }
 
 /// What `enqueue` did.
@@ -81,52 +86,6 @@ pub struct DeadJob {
     pub reason: String,
     /// When it died.
     pub died_at: Timestamp,
-}
-
-/// Retries with exponential backoff: attempt k (1-based) that fails waits
-/// `min(base · 2^(k-1), max)` before the next, up to `max_retries` retries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt (3 by default).
-    pub max_retries: u32,
-    /// First delay (15 s by default).
-    pub base_delay: Duration,
-    /// Longest delay (300 s by default).
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_retries: 3,
-            base_delay: Duration::from_secs(15),
-            max_delay: Duration::from_secs(300),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The delay after attempt `attempt` (1-based) failed with `kind`, or `None` when the job is
-    /// dead: no retry is left, or the failure is permanent ([`FailureKind::is_permanent`]).
-    pub fn retry_after(&self, attempt: u32, kind: FailureKind) -> Option<Duration> {
-        if kind.is_permanent() {
-            return None;
-        }
-        self.delay_after(attempt)
-    }
-
-    /// The delay after failed attempt `attempt` (1-based), or `None` when no retry is left.
-    pub fn delay_after(&self, attempt: u32) -> Option<Duration> {
-        if attempt > self.max_retries {
-            return None;
-        }
-        let schedule = Backoff::new(
-            self.max_retries.saturating_add(1),
-            self.base_delay,
-            self.max_delay,
-        );
-        Some(schedule.delay(attempt))
-    }
 }
 
 /// A durable queue of processing jobs shared by any number of workers.
@@ -221,6 +180,7 @@ mod tests {
                     expires_at: crate::time::now(),
                 },
                 worker: worker.clone(),
+                tries: 1,
             }))
         }
         async fn heartbeat(&self, _: &ClaimedJob, _: Duration) -> Result<Lease> {
@@ -250,20 +210,5 @@ mod tests {
         assert!(matches!(got, Err(Error::Unavailable { .. })), "{got:?}");
         let released = queue.released.lock().unwrap();
         assert_eq!(released.len(), 1, "the one job claimed is given back");
-    }
-
-    #[test]
-    fn default_backoff_doubles_from_15s_and_caps_at_300s() {
-        let p = RetryPolicy::default();
-        assert_eq!(p.delay_after(1), Some(Duration::from_secs(15)));
-        assert_eq!(p.delay_after(2), Some(Duration::from_secs(30)));
-        assert_eq!(p.delay_after(3), Some(Duration::from_secs(60)));
-        assert_eq!(p.delay_after(4), None);
-        let long = RetryPolicy {
-            max_retries: 10,
-            ..p
-        };
-        assert_eq!(long.delay_after(6), Some(Duration::from_secs(300)));
-        assert_eq!(long.delay_after(10), Some(Duration::from_secs(300)));
     }
 }
