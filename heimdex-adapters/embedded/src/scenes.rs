@@ -68,15 +68,12 @@ impl SceneIndex for EmbeddedStore {
     }
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
              image_embedding, perceptual_hash \
              FROM video_scenes WHERE video_id = ?1 ORDER BY scene_index",
         )
-        .bind(uuid_text(video.0))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter().map(|row| decode::scene(&Cols(row))).collect()
+        .bind(uuid_text(video.0));
+        heimdex_sql::fetch_all(&self.pool, query, db, |row| decode::scene(&Cols(row))).await
     }
 }

@@ -105,22 +105,14 @@ impl Catalog for PgStore {
             "SELECT {STAGE_COLUMNS} FROM video_stage_timings WHERE video_id = $1 \
              ORDER BY attempt, started_at, stage COLLATE \"C\""
         );
-        let found = sqlx::query(&sql)
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-        found.iter().map(rows::stage_timing).collect()
+        let query = sqlx::query(&sql).bind(id.0);
+        heimdex_sql::fetch_all(&self.pool, query, db, rows::stage_timing).await
     }
 }
 
 /// One video row, if it exists.
 pub(crate) async fn fetch_video(pool: &PgPool, id: VideoId) -> Result<Option<VideoRecord>> {
     let sql = format!("SELECT {VIDEO_COLUMNS} FROM videos WHERE id = $1");
-    let found = sqlx::query(&sql)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await
-        .map_err(db)?;
-    found.as_ref().map(rows::video).transpose()
+    let query = sqlx::query(&sql).bind(id.0);
+    heimdex_sql::fetch_optional(pool, query, db, rows::video).await
 }

@@ -5,11 +5,15 @@
 use async_trait::async_trait;
 use heimdex_core::scenes::{check_attempt, validate_scenes};
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
+use sqlx::{Postgres, QueryBuilder};
 
 use super::error::db;
 use super::PgStore;
 use crate::rows::Cols;
 use heimdex_sql::decode;
+
+/// Scenes per `INSERT` (10 parameters each, far below PostgreSQL's 65,535).
+const SCENES_PER_STATEMENT: usize = 1_000;
 
 #[async_trait]
 impl SceneIndex for PgStore {
@@ -41,43 +45,46 @@ impl SceneIndex for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        for scene in scenes {
-            sqlx::query(
-                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
-                 keyframes, quality, embedding, image_embedding, perceptual_hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(video.0)
-            .bind(
+        let indices = scenes
+            .iter()
+            .map(|scene| {
                 i32::try_from(scene.index).map_err(|_| {
                     Error::invalid(format!("scene index {} is too large", scene.index))
-                })?,
-            )
-            .bind(scene.start_s)
-            .bind(scene.end_s)
-            .bind(&scene.transcript)
-            .bind(&scene.keyframes)
-            .bind(scene.quality)
-            .bind(scene.embedding.as_deref())
-            .bind(scene.image_embedding.as_deref())
-            .bind(scene.perceptual_hash.map(PerceptualHash::to_i64))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+                })
+            })
+            .collect::<Result<Vec<i32>>>()?;
+        // A few statements for any number of scenes: the server is a round trip away.
+        let rows: Vec<(i32, &SceneRecord)> = indices.into_iter().zip(scenes).collect();
+        for chunk in rows.chunks(SCENES_PER_STATEMENT) {
+            let mut insert = QueryBuilder::<Postgres>::new(
+                "INSERT INTO video_scenes (video_id, scene_index, start_s, end_s, transcript, \
+                 keyframes, quality, embedding, image_embedding, perceptual_hash) ",
+            );
+            insert.push_values(chunk, |mut values, (index, scene)| {
+                values
+                    .push_bind(video.0)
+                    .push_bind(*index)
+                    .push_bind(scene.start_s)
+                    .push_bind(scene.end_s)
+                    .push_bind(&scene.transcript)
+                    .push_bind(&scene.keyframes)
+                    .push_bind(scene.quality)
+                    .push_bind(scene.embedding.as_deref())
+                    .push_bind(scene.image_embedding.as_deref())
+                    .push_bind(scene.perceptual_hash.map(PerceptualHash::to_i64));
+            });
+            insert.build().execute(&mut *tx).await.map_err(db)?;
         }
         tx.commit().await.map_err(db)
     }
 
     async fn scenes(&self, video: VideoId) -> Result<Vec<SceneRecord>> {
-        let rows = sqlx::query(
+        let query = sqlx::query(
             "SELECT scene_index, start_s, end_s, transcript, keyframes, quality, embedding, \
              image_embedding, perceptual_hash \
              FROM video_scenes WHERE video_id = $1 ORDER BY scene_index",
         )
-        .bind(video.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.iter().map(|row| decode::scene(&Cols(row))).collect()
+        .bind(video.0);
+        heimdex_sql::fetch_all(&self.pool, query, db, |row| decode::scene(&Cols(row))).await
     }
 }

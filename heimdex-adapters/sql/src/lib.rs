@@ -14,7 +14,7 @@ mod query;
 
 pub use columns::Columns;
 pub use errors::{conflict_as, migrate_error, ping, require_rows};
-pub use query::{count, fetch_all};
+pub use query::{count, fetch_all, fetch_optional};
 
 /// What the macros name; not part of the API.
 #[doc(hidden)]

@@ -1,22 +1,39 @@
-//! Queries without parameters, run the same way on any dialect's pool.
+//! Running a bound query and decoding what it returns, the same way on any dialect's pool.
 
 use heimdex_core::{Error, Result};
+use sqlx::query::Query;
 use sqlx::{Database, Decode, Executor, IntoArguments, Pool, Type};
 
-/// Runs `sql` (no parameters) and decodes every row with `decode`.
-pub async fn fetch_all<DB, T>(
+/// Runs `query` and decodes every row with `decode`.
+pub async fn fetch_all<'q, DB, A, T>(
     pool: &Pool<DB>,
-    sql: &str,
+    query: Query<'q, DB, A>,
     db: impl Fn(sqlx::Error) -> Error,
     decode: impl FnMut(&DB::Row) -> Result<T>,
 ) -> Result<Vec<T>>
 where
     DB: Database,
+    A: 'q + IntoArguments<'q, DB>,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
 {
-    let rows = sqlx::query::<DB>(sql).fetch_all(pool).await.map_err(db)?;
+    let rows = query.fetch_all(pool).await.map_err(db)?;
     rows.iter().map(decode).collect()
+}
+
+/// Runs `query` and decodes its row, if there is one.
+pub async fn fetch_optional<'q, DB, A, T>(
+    pool: &Pool<DB>,
+    query: Query<'q, DB, A>,
+    db: impl Fn(sqlx::Error) -> Error,
+    decode: impl FnOnce(&DB::Row) -> Result<T>,
+) -> Result<Option<T>>
+where
+    DB: Database,
+    A: 'q + IntoArguments<'q, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let row = query.fetch_optional(pool).await.map_err(db)?;
+    row.as_ref().map(decode).transpose()
 }
 
 /// Runs `sql` (no parameters), whose one row and column is a `count(*)`.

@@ -29,8 +29,9 @@ fn scene(index: u32, start_s: f64, end_s: f64, text: &str) -> SceneRecord {
 }
 
 /// Checks, on an empty or populated store: scenes round-trip exactly (times, text, keyframes,
-/// quality, text and image embeddings, perceptual hash) and come back by index; replacing gives exactly the new set (fewer scenes
-/// remove the rest; nothing is duplicated); another video's scenes are untouched; an unknown
+/// quality, text and image embeddings, perceptual hash) and come back by index, 2,500 of them
+/// as well as three; replacing gives exactly the new set (fewer scenes remove the rest; nothing
+/// is duplicated); another video's scenes are untouched; an unknown
 /// video is `NotFound`; a bad set (end before start, an index twice) is `InvalidInput` and
 /// changes nothing; an empty set clears the video's scenes; a pipeline's write for an attempt older
 /// than the video's latest is `Conflict` and changes nothing.
@@ -66,6 +67,20 @@ pub async fn scenes_conformance(store: &dyn Store) {
         store.scenes(a).await.unwrap(),
         expected,
         "round trip by index"
+    );
+
+    // A long recording: more scenes than a store may write in one statement, in reverse.
+    let long: Vec<SceneRecord> = (0..2_500)
+        .rev()
+        .map(|i| scene(i, f64::from(i), f64::from(i) + 1.0, "long"))
+        .collect();
+    store.replace_scenes(a, &long).await.expect("a long set");
+    let mut in_order = long.clone();
+    in_order.sort_by_key(|s| s.index);
+    assert_eq!(
+        store.scenes(a).await.unwrap(),
+        in_order,
+        "every scene, by index"
     );
 
     let second = vec![scene(0, 0.0, 5.0, "re-run"), scene(1, 5.0, 12.04, "")];

@@ -128,6 +128,9 @@ impl PgJobQueue {
     }
 
     pub(super) async fn list_dead(&self) -> Result<Vec<DeadJob>> {
-        heimdex_sql::fetch_all(&self.pool, DEAD, db, |row| decode::dead_job(&Cols(row))).await
+        heimdex_sql::fetch_all(&self.pool, sqlx::query(DEAD), db, |row| {
+            decode::dead_job(&Cols(row))
+        })
+        .await
     }
 }
