@@ -44,8 +44,6 @@ mod rows;
 mod scenes;
 mod sink;
 
-use std::fmt;
-
 use heimdex_core::timing::buffered::BufferedSink;
 use heimdex_core::Result;
 use sqlx::postgres::PgPoolOptions;
@@ -58,6 +56,7 @@ pub use config::PgOptions;
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 /// The PostgreSQL store. See the [module docs](self).
+#[derive(Debug)]
 pub struct PgStore {
     pool: PgPool,
     sink: BufferedSink,
@@ -126,14 +125,5 @@ impl PgStore {
     /// The connection pool (for the job queue on the same database, and for tests).
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-}
-
-impl fmt::Debug for PgStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PgStore")
-            .field("connections", &self.pool.size())
-            .field("dropped_events", &self.dropped_events())
-            .finish_non_exhaustive()
     }
 }

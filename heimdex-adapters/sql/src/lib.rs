@@ -11,10 +11,12 @@ pub mod decode;
 mod errors;
 mod forward;
 mod query;
+mod reports;
 
 pub use columns::Columns;
 pub use errors::{conflict_as, migrate_error, ping, require_rows};
 pub use query::{count, fetch_all, fetch_optional};
+pub use reports::QueuedReports;
 
 /// What the macros name; not part of the API.
 #[doc(hidden)]

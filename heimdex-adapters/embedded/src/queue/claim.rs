@@ -110,7 +110,7 @@ impl EmbeddedJobQueue {
         if row.queued_written_at != Some(row.ready_at) {
             let mut conn = self.pool.acquire().await.map_err(db)?;
             if move_queued_at(&mut conn, video, ready_at).await {
-                self.announce_queued(video, ready_at);
+                self.reports.queued(video, ready_at);
             }
         }
         let job = Job {

@@ -55,7 +55,7 @@ impl EmbeddedJobQueue {
         // In the same transaction: no worker can start the job before its queued_at is written.
         mark_queued(&mut tx, job.video, now).await;
         tx.commit().await.map_err(db)?;
-        self.announce_queued(job.video, now);
+        self.reports.queued(job.video, now);
         self.announcer.announce();
         Ok(EnqueueOutcome::Enqueued)
     }
@@ -74,7 +74,7 @@ impl EmbeddedJobQueue {
         }
         mark_queued(&mut tx, video, now).await;
         tx.commit().await.map_err(db)?;
-        self.announce_queued(video, now);
+        self.reports.queued(video, now);
         self.announcer.announce();
         Ok(())
     }

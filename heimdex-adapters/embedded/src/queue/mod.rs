@@ -16,14 +16,14 @@ mod enqueue;
 mod finish;
 mod video;
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::DateTime;
 use heimdex_core::queue::RetryPolicy;
 use heimdex_core::time::Timestamp;
-use heimdex_core::{TimingEvent, TimingSink, VideoId};
+use heimdex_core::TimingSink;
+use heimdex_sql::QueuedReports;
 
 use sqlx::SqlitePool;
 use tokio::sync::watch;
@@ -31,11 +31,11 @@ use tokio::sync::watch;
 use heimdex_core::{Announcer, WorkSignal};
 
 /// The embedded job queue. Cheap to clone (the pool and the announcer are shared).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct EmbeddedJobQueue {
     pool: SqlitePool,
     policy: RetryPolicy,
-    sink: Option<Arc<dyn TimingSink>>,
+    reports: QueuedReports,
     announcer: Arc<Announcer>,
 }
 
@@ -45,7 +45,7 @@ impl EmbeddedJobQueue {
         Self {
             pool,
             policy,
-            sink: None,
+            reports: QueuedReports::default(),
             announcer: Arc::new(Announcer::new()),
         }
     }
@@ -53,7 +53,7 @@ impl EmbeddedJobQueue {
     /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`] to `sink`;
     /// see `heimdex_postgres::queue::PgJobQueue::with_sink`.
     pub fn with_sink(mut self, sink: Arc<dyn TimingSink>) -> Self {
-        self.sink = Some(sink);
+        self.reports = QueuedReports::to(sink);
         self
     }
 
@@ -61,26 +61,11 @@ impl EmbeddedJobQueue {
     pub fn policy(&self) -> RetryPolicy {
         self.policy
     }
-
-    fn announce_queued(&self, video: VideoId, at: Timestamp) {
-        if let Some(sink) = &self.sink {
-            sink.record(TimingEvent::JobQueued { video, at });
-        }
-    }
 }
 
 impl WorkSignal for EmbeddedJobQueue {
     fn subscribe(&self) -> watch::Receiver<u64> {
         self.announcer.subscribe()
-    }
-}
-
-impl fmt::Debug for EmbeddedJobQueue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EmbeddedJobQueue")
-            .field("policy", &self.policy)
-            .field("sink", &self.sink.is_some())
-            .finish_non_exhaustive()
     }
 }
 

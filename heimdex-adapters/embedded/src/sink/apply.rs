@@ -7,7 +7,8 @@
 //! the core rejects (absurd duration or attempt, end before start, …), and a stale job event (an
 //! older attempt) leave the row untouched and are counted; they never abort the batch. A stale
 //! *stage* event still writes its attempt's `video_stage_timings` row, as the core prescribes, and
-//! is not counted — the same rules as `heimdex_core::memory::MemoryStore`. An event of an attempt
+//! is not counted — the same rules as `heimdex_core::memory::MemoryStore`, applied by
+//! `Unapplied::apply`. An event of an attempt
 //! older than the queue's latest claim of the video (`jobs.attempt`) is stale too
 //! (`apply_fenced`): a worker that lost its lease never overwrites the newer attempt.
 
@@ -16,20 +17,12 @@ use std::collections::HashMap;
 
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
-use heimdex_core::timing::apply::{apply_fenced, stage_timing_row, Applied};
-use heimdex_core::timing::buffered::Unapplied;
+use heimdex_core::timing::buffered::{HeldRow, Unapplied};
 use heimdex_core::{TimingEvent, VideoId};
 use sqlx::SqliteConnection;
 use sqlx::SqlitePool;
 
 use crate::rows::{self, micros, opt_micros, uuid_text, VIDEO_COLUMNS};
-
-/// A row loaded in this batch, the queue's latest attempt for it, and whether an event changed it.
-struct Loaded {
-    row: VideoRecord,
-    newest_claim: Option<i32>,
-    dirty: bool,
-}
 
 /// Applies `events` in order in one transaction; any database error rolls the whole batch back.
 pub(super) async fn write(
@@ -38,44 +31,18 @@ pub(super) async fn write(
     written_at: Timestamp,
 ) -> Result<Unapplied, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut rows: HashMap<VideoId, Option<Loaded>> = HashMap::new();
+    let mut rows: HashMap<VideoId, Option<HeldRow>> = HashMap::new();
     let mut out = Unapplied::default();
     for event in events {
-        let video = event.video();
-        let entry = match rows.entry(video) {
+        let held = match rows.entry(event.video()) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(first) => {
-                let loaded = load(&mut tx, video).await?;
-                first.insert(loaded.map(|(row, newest_claim)| Loaded {
-                    row,
-                    newest_claim,
-                    dirty: false,
-                }))
+                let loaded = load(&mut tx, event.video()).await?;
+                first.insert(loaded.map(|(row, newest_claim)| HeldRow::new(row, newest_claim)))
             }
         };
-        let Some(loaded) = entry else {
-            tracing::warn!(%video, "timing event for an unknown video dropped");
-            out.unknown_video += 1;
-            continue;
-        };
-        // On `Err` and `Stale` the core leaves the row exactly as it was.
-        let applied = match apply_fenced(&mut loaded.row, event, written_at, loaded.newest_claim) {
-            Ok(applied) => applied,
-            Err(reason) => {
-                tracing::warn!(%video, %reason, "timing event rejected");
-                out.rejected += 1;
-                continue;
-            }
-        };
-        loaded.dirty |= applied == Applied::Updated;
-        match stage_timing_row(event) {
-            // A stale stage event still writes its own attempt's history row.
-            Some(stage) => upsert_stage(&mut tx, &stage).await?,
-            None if applied == Applied::Stale => {
-                tracing::warn!(%video, "timing event of an older attempt dropped");
-                out.rejected += 1;
-            }
-            None => {}
+        if let Some(stage) = out.apply(held.as_mut(), event, written_at) {
+            upsert_stage(&mut tx, &stage).await?;
         }
     }
     for loaded in rows.values().flatten().filter(|l| l.dirty) {

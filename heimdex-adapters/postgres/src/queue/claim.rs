@@ -205,7 +205,7 @@ impl PgJobQueue {
             .execute(&self.pool)
             .await;
         match written {
-            Ok(_) => self.announce_queued(video, at),
+            Ok(_) => self.reports.queued(video, at),
             Err(err) => {
                 tracing::warn!(%video, error = %err, "could not write queued_at of a retry")
             }

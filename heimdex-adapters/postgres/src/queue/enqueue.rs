@@ -98,7 +98,7 @@ impl PgJobQueue {
         for row in rows {
             let video = VideoId(row.try_get("video_id").map_err(db)?);
             let at: DateTime<Utc> = row.try_get("available_at").map_err(db)?;
-            self.announce_queued(video, at);
+            self.reports.queued(video, at);
             out.push(video);
         }
         Ok(out)

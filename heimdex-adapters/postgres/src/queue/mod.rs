@@ -35,14 +35,13 @@ mod error;
 mod finish;
 mod listen;
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use heimdex_core::job::JobOutcome;
 use heimdex_core::queue::{ClaimedJob, FinishOutcome, RetryPolicy};
-use heimdex_core::time::Timestamp;
-use heimdex_core::{Result, TimingEvent, TimingSink, VideoId, WorkerId};
+use heimdex_core::{Result, TimingSink, WorkerId};
+use heimdex_sql::QueuedReports;
 use sqlx::PgPool;
 
 pub use listen::PgJobListener;
@@ -51,11 +50,11 @@ pub use listen::PgJobListener;
 pub const JOBS_CHANNEL: &str = "heimdex_jobs";
 
 /// The PostgreSQL job queue. Cheap to clone (the pool is shared).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct PgJobQueue {
     pool: PgPool,
     policy: RetryPolicy,
-    sink: Option<Arc<dyn TimingSink>>,
+    reports: QueuedReports,
 }
 
 impl PgJobQueue {
@@ -64,7 +63,7 @@ impl PgJobQueue {
         Self {
             pool,
             policy,
-            sink: None,
+            reports: QueuedReports::default(),
         }
     }
 
@@ -75,7 +74,7 @@ impl PgJobQueue {
     /// the event carries the exact value written, so a sink that writes the same column again
     /// changes nothing.
     pub fn with_sink(mut self, sink: Arc<dyn TimingSink>) -> Self {
-        self.sink = Some(sink);
+        self.reports = QueuedReports::to(sink);
         self
     }
 
@@ -92,21 +91,6 @@ impl PgJobQueue {
     /// Starts listening for claimable-job announcements (one dedicated connection).
     pub async fn listen(&self) -> Result<PgJobListener> {
         PgJobListener::start(&self.pool).await
-    }
-
-    fn announce_queued(&self, video: VideoId, at: Timestamp) {
-        if let Some(sink) = &self.sink {
-            sink.record(TimingEvent::JobQueued { video, at });
-        }
-    }
-}
-
-impl fmt::Debug for PgJobQueue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PgJobQueue")
-            .field("policy", &self.policy)
-            .field("sink", &self.sink.is_some())
-            .finish_non_exhaustive()
     }
 }
 

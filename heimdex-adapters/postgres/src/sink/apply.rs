@@ -21,20 +21,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use heimdex_core::record::{StageTimingRecord, VideoRecord};
 use heimdex_core::time::Timestamp;
-use heimdex_core::timing::apply::{apply_fenced, stage_timing_row, Applied};
-use heimdex_core::timing::buffered::Unapplied;
+use heimdex_core::timing::buffered::{HeldRow, Unapplied};
 use heimdex_core::{TimingEvent, VideoId};
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
 use crate::rows::{self, VIDEO_COLUMNS};
-
-/// A row loaded in this batch, the queue's latest attempt for it, and whether an event changed it.
-struct Loaded {
-    row: VideoRecord,
-    newest_claim: Option<i32>,
-    dirty: bool,
-}
 
 /// Applies `events` in order in one transaction; any database error rolls the whole batch back.
 pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Unapplied, sqlx::Error> {
@@ -45,33 +37,16 @@ pub(super) async fn write(pool: &PgPool, events: &[TimingEvent]) -> Result<Unapp
     let mut tx = pool.begin().await?;
     let (mut loaded, now) = load(&mut tx, &ids, &mut out).await?;
     let mut stages: BTreeMap<(Uuid, i32, String), StageTimingRecord> = BTreeMap::new();
+    // The transaction's `now()`, read with the rows; without rows no event is applied.
+    let now = now.unwrap_or_default();
     for event in events {
-        let video = event.video();
-        let (Some(slot), Some(now)) = (loaded.get_mut(&video), now) else {
-            tracing::warn!(%video, "timing event for an unknown video dropped");
-            out.unknown_video += 1;
-            continue;
-        };
-        let applied = match apply_fenced(&mut slot.row, event, now, slot.newest_claim) {
-            Ok(applied) => applied,
-            Err(reason) => {
-                tracing::warn!(%video, %reason, "timing event rejected");
-                out.rejected += 1;
-                continue;
-            }
-        };
-        slot.dirty |= applied == Applied::Updated;
-        match stage_timing_row(event) {
-            // Unapplied for stale events too: the stages of an older attempt did run.
-            Some(stage) => {
-                let key = (video.0, stage.attempt, stage.stage.as_str().to_owned());
-                stages.insert(key, stage);
-            }
-            None if applied == Applied::Stale => {
-                tracing::debug!(%video, "timing event of an older attempt left out");
-                out.stale += 1;
-            }
-            None => {}
+        if let Some(stage) = out.apply(loaded.get_mut(&event.video()), event, now) {
+            let key = (
+                stage.video_id.0,
+                stage.attempt,
+                stage.stage.as_str().to_owned(),
+            );
+            stages.insert(key, stage);
         }
     }
     let dirty: Vec<&VideoRecord> = loaded
@@ -91,7 +66,7 @@ async fn load(
     conn: &mut PgConnection,
     ids: &[Uuid],
     out: &mut Unapplied,
-) -> Result<(HashMap<VideoId, Loaded>, Option<Timestamp>), sqlx::Error> {
+) -> Result<(HashMap<VideoId, HeldRow>, Option<Timestamp>), sqlx::Error> {
     let sql = format!(
         "SELECT {VIDEO_COLUMNS}, now() AS written_at, \
          (SELECT j.attempt FROM jobs AS j WHERE j.video_id = videos.id) AS newest_claim \
@@ -105,14 +80,7 @@ async fn load(
         match rows::video(row) {
             Ok(record) => {
                 let newest_claim = row.try_get("newest_claim")?;
-                loaded.insert(
-                    record.id,
-                    Loaded {
-                        row: record,
-                        newest_claim,
-                        dirty: false,
-                    },
-                );
+                loaded.insert(record.id, HeldRow::new(record, newest_claim));
             }
             Err(err) => {
                 let id: Uuid = row.try_get("id")?;

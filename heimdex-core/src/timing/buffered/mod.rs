@@ -11,6 +11,7 @@
 //! the writer batches and retries is in `writer.rs`.
 
 mod dropped;
+mod held;
 mod writer;
 
 use std::fmt;
@@ -21,6 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 pub use dropped::Dropped;
+pub use held::HeldRow;
 
 use crate::retry::Backoff;
 use crate::{Flush, Result, TimingEvent, TimingSink};
