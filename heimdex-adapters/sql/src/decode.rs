@@ -6,6 +6,8 @@ use heimdex_core::queue::DeadJob;
 use heimdex_core::record::{SearchRecord, StageTimingRecord, VideoRecord};
 use heimdex_core::{Error, PerceptualHash, Result, SceneRecord, StageName, VideoStatus};
 
+use heimdex_core::time::Timestamp;
+
 use crate::Columns;
 
 /// A `videos` row (`status` as text).
@@ -125,6 +127,12 @@ pub fn dead_job<R: Columns>(row: &R) -> Result<DeadJob> {
         reason: row.text("reason")?,
         died_at: row.time("died_at")?,
     })
+}
+
+/// The `state, available_at` of a job row, for recognising a replayed finish
+/// ([`replayed_finish`](heimdex_core::queue::replayed_finish)).
+pub fn job_ended<R: Columns>(row: &R) -> Result<(String, Timestamp)> {
+    Ok((row.text("state")?, row.time("available_at")?))
 }
 
 /// The overview's columns, named as `get_admin_overview_metrics()` returns them.

@@ -1,5 +1,6 @@
 //! Error mapping and the health check, the same for every dialect.
 
+use heimdex_core::queue::ClaimedJob;
 use heimdex_core::{Error, Result};
 use sqlx::migrate::MigrateError;
 use sqlx::{Connection, Database, Pool};
@@ -40,4 +41,10 @@ pub fn require_rows(changed: u64, missing: impl FnOnce() -> Error) -> Result<()>
         return Err(missing());
     }
     Ok(())
+}
+
+/// `Ok` when a statement fenced by `job`'s lease token changed its row; otherwise the lease is
+/// lost (another worker holds the job, or it was finished).
+pub fn lease_held(changed: u64, job: &ClaimedJob) -> Result<()> {
+    require_rows(changed, || Error::lease_lost(job.job.video))
 }

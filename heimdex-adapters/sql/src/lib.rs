@@ -14,7 +14,7 @@ mod query;
 mod reports;
 
 pub use columns::Columns;
-pub use errors::{conflict_as, migrate_error, ping, require_rows};
+pub use errors::{conflict_as, lease_held, migrate_error, ping, require_rows};
 pub use query::{count, fetch_all, fetch_optional};
 pub use reports::QueuedReports;
 

@@ -13,8 +13,10 @@ use crate::job::{Job, JobOutcome};
 use crate::time::Timestamp;
 
 mod policy;
+mod replay;
 
 pub use policy::{RetryPolicy, Verdict};
+pub use replay::replayed_finish;
 
 /// What to enqueue: one video and where its source lives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,17 +1,16 @@
 //! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
 //! can never overwrite a newer attempt.
 
-use heimdex_sql::require_rows;
+use heimdex_sql::{decode, lease_held};
 use std::time::Duration;
 
 use heimdex_core::job::JobOutcome;
-use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
-use heimdex_core::Error;
+use heimdex_core::queue::{replayed_finish, ClaimedJob, FinishOutcome, Lease};
 use heimdex_core::Result;
-use sqlx::Row;
 
 use super::{after, instant, micros, EmbeddedJobQueue};
 use crate::error::db;
+use crate::rows::Cols;
 
 const HEARTBEAT: &str = "
 UPDATE jobs SET lease_expires_at = ?3, available_at = ?3, updated_at = ?4
@@ -52,9 +51,7 @@ impl EmbeddedJobQueue {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        require_rows(extended.rows_affected(), || {
-            Error::lease_lost(job.job.video)
-        })?;
+        lease_held(extended.rows_affected(), job)?;
         Ok(Lease {
             token: job.lease.token,
             expires_at: instant(expires),
@@ -103,27 +100,13 @@ impl EmbeddedJobQueue {
     /// A finish that changed nothing: the same finish replayed gets its outcome again; anything
     /// else lost the lease.
     async fn replay(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
-        let ended = sqlx::query(ENDED)
+        let query = sqlx::query(ENDED)
             .bind(job.job.video.to_string())
-            .bind(job.lease.token.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        let ended = match ended {
-            Some(row) => Some((
-                row.try_get::<String, _>("state").map_err(db)?,
-                row.try_get::<i64, _>("available_at").map_err(db)?,
-            )),
-            None => None,
-        };
-        match (ended, outcome.is_success()) {
-            (Some((state, _)), true) if state == "done" => Ok(FinishOutcome::Done),
-            (Some((state, _)), false) if state == "dead" => Ok(FinishOutcome::Dead),
-            (Some((state, at)), false) if state == "queued" => {
-                Ok(FinishOutcome::RetryScheduled { at: instant(at) })
-            }
-            _ => Err(Error::lease_lost(job.job.video)),
-        }
+            .bind(job.lease.token.to_string());
+        let ended =
+            heimdex_sql::fetch_optional(&self.pool, query, db, |row| decode::job_ended(&Cols(row)))
+                .await?;
+        replayed_finish(job, outcome, ended)
     }
 
     pub(super) async fn release_one(&self, job: &ClaimedJob) -> Result<()> {
@@ -134,9 +117,7 @@ impl EmbeddedJobQueue {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        require_rows(released.rows_affected(), || {
-            Error::lease_lost(job.job.video)
-        })?;
+        lease_held(released.rows_affected(), job)?;
         self.announcer.announce();
         Ok(())
     }

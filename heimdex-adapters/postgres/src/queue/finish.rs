@@ -1,13 +1,13 @@
 //! Heartbeat, finish and release: every one checks the lease token, so a worker that lost its lease
 //! can never overwrite a newer attempt.
 
-use heimdex_sql::require_rows;
+use heimdex_sql::{decode, lease_held};
 use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use heimdex_core::job::JobOutcome;
-use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::queue::{replayed_finish, ClaimedJob, FinishOutcome, Lease};
 use heimdex_core::Error;
 use heimdex_core::Result;
 use sqlx::Row;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::error::db;
 use super::{micros, PgJobQueue};
+use crate::rows::Cols;
 
 const HEARTBEAT: &str = "
 UPDATE jobs
@@ -147,28 +148,13 @@ impl PgJobQueue {
     /// A finish that changed nothing: the same finish replayed gets its outcome again; anything
     /// else lost the lease.
     async fn replay(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
-        let ended = sqlx::query(ENDED)
+        let query = sqlx::query(ENDED)
             .bind(job.job.video.as_uuid())
-            .bind(job.lease.token)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
-        let ended = match ended {
-            Some(row) => Some((
-                row.try_get::<String, _>("state").map_err(db)?,
-                row.try_get::<DateTime<Utc>, _>("available_at")
-                    .map_err(db)?,
-            )),
-            None => None,
-        };
-        match (ended, outcome.is_success()) {
-            (Some((state, _)), true) if state == "done" => Ok(FinishOutcome::Done),
-            (Some((state, _)), false) if state == "dead" => Ok(FinishOutcome::Dead),
-            (Some((state, at)), false) if state == "queued" => {
-                Ok(FinishOutcome::RetryScheduled { at })
-            }
-            _ => Err(Error::lease_lost(job.job.video)),
-        }
+            .bind(job.lease.token);
+        let ended =
+            heimdex_sql::fetch_optional(&self.pool, query, db, |row| decode::job_ended(&Cols(row)))
+                .await?;
+        replayed_finish(job, outcome, ended)
     }
 
     pub(super) async fn release_one(&self, job: &ClaimedJob) -> Result<()> {
@@ -178,9 +164,7 @@ impl PgJobQueue {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        require_rows(released.rows_affected(), || {
-            Error::lease_lost(job.job.video)
-        })?;
+        lease_held(released.rows_affected(), job)?;
         Ok(())
     }
 }
