@@ -15,7 +15,7 @@ mod reports;
 
 pub use columns::Columns;
 pub use errors::{conflict_as, lease_held, migrate_error, ping, require_rows};
-pub use query::{count, fetch_all, fetch_optional};
+pub use query::{count, fetch_all, fetch_optional, replay};
 pub use reports::QueuedReports;
 
 /// What the macros name; not part of the API.

@@ -1,5 +1,8 @@
 //! Running a bound query and decoding what it returns, the same way on any dialect's pool.
 
+use heimdex_core::job::JobOutcome;
+use heimdex_core::queue::{replayed_finish, ClaimedJob, FinishOutcome};
+use heimdex_core::time::Timestamp;
 use heimdex_core::{Error, Result};
 use sqlx::query::Query;
 use sqlx::{Database, Decode, Executor, IntoArguments, Pool, Type};
@@ -50,4 +53,24 @@ where
         .await
         .map_err(db)?;
     Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Answers a finish that changed nothing (see
+/// [`replayed_finish`](heimdex_core::queue::replayed_finish)): `ended` selects the `state,
+/// available_at` of the row still holding `job`'s lease token, read with `decode`.
+pub async fn replay<'q, DB, A>(
+    pool: &Pool<DB>,
+    ended: Query<'q, DB, A>,
+    db: impl Fn(sqlx::Error) -> Error,
+    decode: impl FnOnce(&DB::Row) -> Result<(String, Timestamp)>,
+    job: &ClaimedJob,
+    outcome: &JobOutcome,
+) -> Result<FinishOutcome>
+where
+    DB: Database,
+    A: 'q + IntoArguments<'q, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    let ended = fetch_optional(pool, ended, db, decode).await?;
+    replayed_finish(job, outcome, ended)
 }

@@ -5,8 +5,11 @@ use heimdex_sql::{decode, lease_held};
 use std::time::Duration;
 
 use heimdex_core::job::JobOutcome;
-use heimdex_core::queue::{replayed_finish, ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
 use heimdex_core::Result;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::Sqlite;
 
 use super::{after, instant, micros, EmbeddedJobQueue};
 use crate::error::db;
@@ -43,9 +46,7 @@ impl EmbeddedJobQueue {
     pub(super) async fn extend(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
         let now = heimdex_core::time::now();
         let expires = after(now, lease);
-        let extended = sqlx::query(HEARTBEAT)
-            .bind(job.job.video.to_string())
-            .bind(job.lease.token.to_string())
+        let extended = fenced(HEARTBEAT, job)
             .bind(expires)
             .bind(micros(now))
             .execute(&self.pool)
@@ -63,12 +64,9 @@ impl EmbeddedJobQueue {
         job: &ClaimedJob,
         outcome: &JobOutcome,
     ) -> Result<FinishOutcome> {
-        let (video, token) = (job.job.video.to_string(), job.lease.token.to_string());
         let now = heimdex_core::time::now();
         let Some((message, kind)) = outcome.failure() else {
-            let done = sqlx::query(SUCCEED)
-                .bind(&video)
-                .bind(&token)
+            let done = fenced(SUCCEED, job)
                 .bind(micros(now))
                 .execute(&self.pool)
                 .await
@@ -81,9 +79,7 @@ impl EmbeddedJobQueue {
         // The lease fences the write, and the job's tries cannot change while it is held.
         let verdict = self.policy.verdict(job.tries, kind);
         let at = after(now, verdict.wait());
-        let failed = sqlx::query(FAIL)
-            .bind(&video)
-            .bind(&token)
+        let failed = fenced(FAIL, job)
             .bind(verdict.state())
             .bind(at)
             .bind(&message)
@@ -100,19 +96,12 @@ impl EmbeddedJobQueue {
     /// A finish that changed nothing: the same finish replayed gets its outcome again; anything
     /// else lost the lease.
     async fn replay(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
-        let query = sqlx::query(ENDED)
-            .bind(job.job.video.to_string())
-            .bind(job.lease.token.to_string());
-        let ended =
-            heimdex_sql::fetch_optional(&self.pool, query, db, |row| decode::job_ended(&Cols(row)))
-                .await?;
-        replayed_finish(job, outcome, ended)
+        let decode = |row: &_| decode::job_ended(&Cols(row));
+        heimdex_sql::replay(&self.pool, fenced(ENDED, job), db, decode, job, outcome).await
     }
 
     pub(super) async fn release_one(&self, job: &ClaimedJob) -> Result<()> {
-        let released = sqlx::query(RELEASE)
-            .bind(job.job.video.to_string())
-            .bind(job.lease.token.to_string())
+        let released = fenced(RELEASE, job)
             .bind(micros(heimdex_core::time::now()))
             .execute(&self.pool)
             .await
@@ -121,4 +110,11 @@ impl EmbeddedJobQueue {
         self.announcer.announce();
         Ok(())
     }
+}
+
+/// `sql` with `job`'s video and lease token bound as `?1` and `?2`: a statement fenced by the lease.
+fn fenced<'q>(sql: &'q str, job: &ClaimedJob) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    sqlx::query(sql)
+        .bind(job.job.video.to_string())
+        .bind(job.lease.token.to_string())
 }

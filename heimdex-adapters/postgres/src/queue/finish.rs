@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use heimdex_core::job::JobOutcome;
-use heimdex_core::queue::{replayed_finish, ClaimedJob, FinishOutcome, Lease};
+use heimdex_core::queue::{ClaimedJob, FinishOutcome, Lease};
 use heimdex_core::Error;
 use heimdex_core::Result;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::Postgres;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -53,9 +56,7 @@ SELECT state, available_at FROM jobs WHERE video_id = $1 AND lease_token = $2";
 
 impl PgJobQueue {
     pub(super) async fn extend(&self, job: &ClaimedJob, lease: Duration) -> Result<Lease> {
-        let row = sqlx::query(HEARTBEAT)
-            .bind(job.job.video.as_uuid())
-            .bind(job.lease.token)
+        let row = fenced(HEARTBEAT, job)
             .bind(micros(lease))
             .fetch_optional(&self.pool)
             .await
@@ -148,23 +149,20 @@ impl PgJobQueue {
     /// A finish that changed nothing: the same finish replayed gets its outcome again; anything
     /// else lost the lease.
     async fn replay(&self, job: &ClaimedJob, outcome: &JobOutcome) -> Result<FinishOutcome> {
-        let query = sqlx::query(ENDED)
-            .bind(job.job.video.as_uuid())
-            .bind(job.lease.token);
-        let ended =
-            heimdex_sql::fetch_optional(&self.pool, query, db, |row| decode::job_ended(&Cols(row)))
-                .await?;
-        replayed_finish(job, outcome, ended)
+        let decode = |row: &_| decode::job_ended(&Cols(row));
+        heimdex_sql::replay(&self.pool, fenced(ENDED, job), db, decode, job, outcome).await
     }
 
     pub(super) async fn release_one(&self, job: &ClaimedJob) -> Result<()> {
-        let released = sqlx::query(RELEASE)
-            .bind(job.job.video.as_uuid())
-            .bind(job.lease.token)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        let released = fenced(RELEASE, job).execute(&self.pool).await.map_err(db)?;
         lease_held(released.rows_affected(), job)?;
         Ok(())
     }
+}
+
+/// `sql` with `job`'s video and lease token bound as `$1` and `$2`: a statement fenced by the lease.
+fn fenced<'q>(sql: &'q str, job: &ClaimedJob) -> Query<'q, Postgres, PgArguments> {
+    sqlx::query(sql)
+        .bind(job.job.video.as_uuid())
+        .bind(job.lease.token)
 }
