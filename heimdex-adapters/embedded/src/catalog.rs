@@ -10,13 +10,13 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::error::db;
 use super::rows::{self, micros, uuid_text, STAGE_COLUMNS, VIDEO_COLUMNS};
 use super::EmbeddedStore;
-use heimdex_sql::{bind, conflict_as, require_rows};
+use heimdex_sql::{bind, conflict_as, found};
 
 #[async_trait]
 impl Catalog for EmbeddedStore {
     async fn upsert_profile(&self, profile: NewProfile) -> Result<()> {
         let now = micros(self.now());
-        sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO user_profiles (user_id, full_name, created_at, updated_at) \
              VALUES (?1, ?2, ?3, ?3) \
              ON CONFLICT (user_id) DO UPDATE SET full_name = excluded.full_name, \
@@ -24,11 +24,8 @@ impl Catalog for EmbeddedStore {
         )
         .bind(uuid_text(profile.user_id.0))
         .bind(profile.full_name)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(())
+        .bind(now);
+        heimdex_sql::execute(&self.pool, query, db).await
     }
 
     /// An owner without a profile gets one with an empty name; `Conflict` when the given id is
@@ -69,9 +66,7 @@ impl Catalog for EmbeddedStore {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        require_rows(done.rows_affected(), || {
-            Error::not_found(format!("video {id}"))
-        })
+        found(done.rows_affected(), || format!("video {id}"))
     }
 
     /// Stored once per id (`ON CONFLICT (id) DO NOTHING`); `NotFound` for a user with no profile.

@@ -79,12 +79,6 @@ pub(crate) fn opt_id<T: From<Uuid>>(row: &SqliteRow, column: &str) -> Result<Opt
     text.map(|t| parse_uuid(column, t).map(T::from)).transpose()
 }
 
-/// Reads a count column (SQLite integers are signed).
-pub(crate) fn count(row: &SqliteRow, column: &str) -> Result<u64> {
-    let n: i64 = get(row, column)?;
-    u64::try_from(n).map_err(|_| Error::corrupt(ADAPTER, format!("{column}: {n} is not a count")))
-}
-
 /// Reads a `videos` row selected with [`VIDEO_COLUMNS`].
 pub(crate) fn video(row: &SqliteRow) -> Result<VideoRecord> {
     decode::video(&Cols(row))

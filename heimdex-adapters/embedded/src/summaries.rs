@@ -16,7 +16,7 @@ use heimdex_core::{Page, Result, UserId, UserSort, Window};
 use sqlx::SqlitePool;
 
 use super::error::db;
-use super::rows::{count, micros, uuid_text, Cols};
+use super::rows::{micros, uuid_text, Cols};
 use heimdex_sql::decode;
 
 const OVERVIEW: &str = "SELECT v.ready AS videos_ready_total, v.failed AS videos_failed_total, \
@@ -108,19 +108,8 @@ pub(crate) async fn users(
         .fetch_all(pool)
         .await
         .map_err(db)?;
-    let total = sqlx::query("SELECT count(*) AS n FROM user_profiles")
-        .fetch_one(pool)
-        .await
-        .map_err(db)?;
-    Ok(UsersPage {
-        items: found
-            .iter()
-            .map(|r| decode::user_summary(&Cols(r)))
-            .collect::<Result<_>>()?,
-        page: page.page(),
-        page_size: page.page_size(),
-        total_users: count(&total, "n")?,
-    })
+    let total = heimdex_sql::count(pool, "SELECT count(*) FROM user_profiles", db).await?;
+    decode::users_page(found.iter().map(Cols), page, total)
 }
 
 /// The detail of `user` at `now` (summary over 7 days), `None` without a profile.

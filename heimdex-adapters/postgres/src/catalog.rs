@@ -14,7 +14,7 @@ use sqlx::PgPool;
 use super::error::db;
 use super::rows::{self, STAGE_COLUMNS, VIDEO_COLUMNS};
 use super::PgStore;
-use heimdex_sql::{bind, conflict_as, require_rows};
+use heimdex_sql::{bind, conflict_as, found};
 
 /// True when `err` is a foreign-key violation (the referenced profile does not exist).
 fn is_missing_parent(err: &sqlx::Error) -> bool {
@@ -24,16 +24,13 @@ fn is_missing_parent(err: &sqlx::Error) -> bool {
 #[async_trait]
 impl Catalog for PgStore {
     async fn upsert_profile(&self, profile: NewProfile) -> Result<()> {
-        sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO user_profiles (user_id, full_name) VALUES ($1, $2) \
              ON CONFLICT (user_id) DO UPDATE SET full_name = excluded.full_name, updated_at = now()",
         )
         .bind(profile.user_id.0)
-        .bind(profile.full_name)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(())
+        .bind(profile.full_name);
+        heimdex_sql::execute(&self.pool, query, db).await
     }
 
     /// An owner without a profile gets one with an empty name; `Conflict` when the given id is
@@ -72,9 +69,7 @@ impl Catalog for PgStore {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        require_rows(done.rows_affected(), || {
-            Error::not_found(format!("video {id}"))
-        })
+        found(done.rows_affected(), || format!("video {id}"))
     }
 
     /// Stored once per id (`ON CONFLICT (id) DO NOTHING`); `NotFound` for a user with no profile.

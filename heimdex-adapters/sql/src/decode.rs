@@ -1,10 +1,10 @@
 //! The core's records from result rows, written once for every dialect over [`Columns`]. Each
 //! function names the columns it reads; a store's query selects them under these names.
 
-use heimdex_core::query::{Overview, RecentSearch, RecentVideo, UserSummary};
+use heimdex_core::query::{Overview, RecentSearch, RecentVideo, UserSummary, UsersPage};
 use heimdex_core::queue::DeadJob;
 use heimdex_core::record::{SearchRecord, StageTimingRecord, VideoRecord};
-use heimdex_core::{Error, PerceptualHash, Result, SceneRecord, StageName, VideoStatus};
+use heimdex_core::{Error, Page, PerceptualHash, Result, SceneRecord, StageName, VideoStatus};
 
 use heimdex_core::time::Timestamp;
 
@@ -147,6 +147,23 @@ pub fn overview<R: Columns>(row: &R) -> Result<Overview> {
         avg_search_latency_ms_7d: row.opt_float("avg_search_latency_ms_7d")?,
         searches_30d: row.count("searches_30d")?,
         avg_search_latency_ms_30d: row.opt_float("avg_search_latency_ms_30d")?,
+    })
+}
+
+/// One page of the users list: its rows, where it is, and how many users there are in all.
+pub fn users_page<R: Columns>(
+    rows: impl IntoIterator<Item = R>,
+    page: Page,
+    total_users: u64,
+) -> Result<UsersPage> {
+    Ok(UsersPage {
+        items: rows
+            .into_iter()
+            .map(|row| user_summary(&row))
+            .collect::<Result<_>>()?,
+        page: page.page(),
+        page_size: page.page_size(),
+        total_users,
     })
 }
 

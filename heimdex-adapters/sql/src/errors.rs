@@ -48,3 +48,8 @@ pub fn require_rows(changed: u64, missing: impl FnOnce() -> Error) -> Result<()>
 pub fn lease_held(changed: u64, job: &ClaimedJob) -> Result<()> {
     require_rows(changed, || Error::lease_lost(job.job.video))
 }
+
+/// `Ok` when a statement keyed by an id changed its row; otherwise `NotFound` (`what()`).
+pub fn found(changed: u64, what: impl FnOnce() -> String) -> Result<()> {
+    require_rows(changed, || Error::not_found(what()))
+}

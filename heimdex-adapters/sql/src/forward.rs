@@ -33,7 +33,8 @@ macro_rules! timing_sink_via {
 }
 
 /// Implements `JobQueue` for a store's queue whose inherent methods hold the bodies, one file
-/// each: `enqueue_one`, `claim_one`, `extend` (heartbeat), `finish_one`, `release_one`,
+/// each: `enqueue_one`, `claim_next` (one claim statement, see
+/// [`claim_runnable`](heimdex_core::queue::claim_runnable)), `extend` (heartbeat), `finish_one`, `release_one`,
 /// `list_dead` and `revive` (requeue a dead job). Methods the queue does better than the
 /// trait's defaults (`claim_batch`, `finish_batch`) follow in braces.
 ///
@@ -59,7 +60,8 @@ macro_rules! job_queue_via_parts {
             ) -> $crate::__private::core::Result<
                 ::std::option::Option<$crate::__private::core::queue::ClaimedJob>,
             > {
-                self.claim_one(worker, lease).await
+                $crate::__private::core::queue::claim_runnable(|| self.claim_next(worker, lease))
+                    .await
             }
 
             async fn heartbeat(

@@ -14,8 +14,8 @@ mod query;
 mod reports;
 
 pub use columns::Columns;
-pub use errors::{conflict_as, lease_held, migrate_error, ping, require_rows};
-pub use query::{count, fetch_all, fetch_optional, replay};
+pub use errors::{conflict_as, found, lease_held, migrate_error, ping, require_rows};
+pub use query::{count, execute, fetch_all, fetch_optional, replay};
 pub use reports::QueuedReports;
 
 /// What the macros name; not part of the API.

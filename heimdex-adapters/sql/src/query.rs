@@ -7,6 +7,21 @@ use heimdex_core::{Error, Result};
 use sqlx::query::Query;
 use sqlx::{Database, Decode, Executor, IntoArguments, Pool, Type};
 
+/// Runs `query`, a statement whose result is not needed.
+pub async fn execute<'q, DB, A>(
+    pool: &Pool<DB>,
+    query: Query<'q, DB, A>,
+    db: impl Fn(sqlx::Error) -> Error,
+) -> Result<()>
+where
+    DB: Database,
+    A: 'q + IntoArguments<'q, DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    query.execute(pool).await.map_err(db)?;
+    Ok(())
+}
+
 /// Runs `query` and decodes every row with `decode`.
 pub async fn fetch_all<'q, DB, A, T>(
     pool: &Pool<DB>,

@@ -12,9 +12,11 @@ use crate::ids::{UserId, VideoId, WorkerId};
 use crate::job::{Job, JobOutcome};
 use crate::time::Timestamp;
 
+mod claim;
 mod policy;
 mod replay;
 
+pub use claim::{claim_runnable, Claimed};
 pub use policy::{RetryPolicy, Verdict};
 pub use replay::replayed_finish;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use heimdex_core::queue::{ClaimedJob, Lease};
+use heimdex_core::queue::{Claimed, ClaimedJob, Lease};
 use heimdex_core::{Job, Result, UserId, VideoId, WorkerId};
 use uuid::Uuid;
 
@@ -45,28 +45,21 @@ struct ClaimRow {
 }
 
 impl EmbeddedJobQueue {
-    pub(super) async fn claim_one(
-        &self,
-        worker: &WorkerId,
-        lease: Duration,
-    ) -> Result<Option<ClaimedJob>> {
-        loop {
-            let now = heimdex_core::time::now();
-            let token = Uuid::new_v4();
-            let row = sqlx::query_as::<_, ClaimRow>(CLAIM)
-                .bind(token.to_string())
-                .bind(after(now, lease))
-                .bind(&worker.0)
-                .bind(micros(now))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db)?;
-            let Some(row) = row else {
-                return Ok(None);
-            };
-            if let Some(job) = self.accept(row, token, worker).await? {
-                return Ok(Some(job));
-            }
+    /// One claim statement; see [`claim_runnable`](heimdex_core::queue::claim_runnable).
+    pub(super) async fn claim_next(&self, worker: &WorkerId, lease: Duration) -> Result<Claimed> {
+        let now = heimdex_core::time::now();
+        let token = Uuid::new_v4();
+        let row = sqlx::query_as::<_, ClaimRow>(CLAIM)
+            .bind(token.to_string())
+            .bind(after(now, lease))
+            .bind(&worker.0)
+            .bind(micros(now))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        match row {
+            Some(row) => self.accept(row, token, worker).await.map(Claimed::from),
+            None => Ok(Claimed::Nothing),
         }
     }
 

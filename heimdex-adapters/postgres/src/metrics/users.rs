@@ -43,15 +43,11 @@ pub(super) async fn page(
         .await
         .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(UsersPage {
-        items: rows
-            .iter()
-            .map(|r| decode::user_summary(&Cols(r)))
-            .collect::<Result<_>>()?,
-        page: page.page(),
-        page_size: page.page_size(),
-        total_users: u64::try_from(total).unwrap_or(0),
-    })
+    decode::users_page(
+        rows.iter().map(Cols),
+        page,
+        u64::try_from(total).unwrap_or(0),
+    )
 }
 
 /// The user's summary over 7 days with recent videos and searches; `NotFound` if unknown.

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use heimdex_core::queue::{ClaimedJob, Lease};
+use heimdex_core::queue::{Claimed, ClaimedJob, Lease};
 use heimdex_core::record::clip_error_message;
 use heimdex_core::{Job, Result, UserId, VideoId, WorkerId};
 use uuid::Uuid;
@@ -71,19 +71,12 @@ struct ClaimRow {
 }
 
 impl PgJobQueue {
-    pub(super) async fn claim_one(
-        &self,
-        worker: &WorkerId,
-        lease: Duration,
-    ) -> Result<Option<ClaimedJob>> {
-        loop {
-            let rows = self.claim_rows(worker, lease, 1).await?;
-            let Some(row) = rows.into_iter().next() else {
-                return Ok(None);
-            };
-            if let Some(job) = self.accept(row, worker).await? {
-                return Ok(Some(job));
-            }
+    /// One claim statement; see [`claim_runnable`](heimdex_core::queue::claim_runnable).
+    pub(super) async fn claim_next(&self, worker: &WorkerId, lease: Duration) -> Result<Claimed> {
+        let rows = self.claim_rows(worker, lease, 1).await?;
+        match rows.into_iter().next() {
+            Some(row) => self.accept(row, worker).await.map(Claimed::from),
+            None => Ok(Claimed::Nothing),
         }
     }
 
