@@ -106,6 +106,25 @@ pub fn check_attempt(video: VideoId, attempt: Option<u32>, newest: Option<i64>) 
     }
 }
 
+/// A validated replacement of one video's scenes, for [`SceneIndex::write_scenes`].
+#[derive(Clone, Copy, Debug)]
+pub struct SceneWrite<'a> {
+    /// The video.
+    pub video: VideoId,
+    /// The attempt writing them, when a pipeline run does: older attempts are refused.
+    pub attempt: Option<u32>,
+    /// The new scenes, valid, in any order.
+    pub scenes: &'a [SceneRecord],
+}
+
+impl SceneWrite<'_> {
+    /// `Conflict` when the write is fenced by an attempt older than `newest`, the latest attempt
+    /// the video's row or the queue records.
+    pub fn check(&self, newest: Option<i64>) -> Result<()> {
+        check_attempt(self.video, self.attempt, newest)
+    }
+}
+
 /// The scenes a stage prepared for indexing, left in the job's context.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndexedScenes(pub Vec<SceneRecord>);
@@ -114,17 +133,28 @@ pub struct IndexedScenes(pub Vec<SceneRecord>);
 #[cfg_attr(any(test, feature = "mock"), mockall::automock)]
 #[async_trait]
 pub trait SceneIndex: Send + Sync + fmt::Debug {
-    /// Replaces every scene of `video` with `scenes` in one step, refused with `Conflict` (and
-    /// nothing changes) when `attempt` is given and a newer attempt of the video exists (its row,
-    /// or the queue, records a later one). `NotFound` for an unknown video, `InvalidInput` for a
-    /// bad scene (and then nothing changes). What every store implements; the two calls below
-    /// are the ones callers use.
+    /// Writes a validated replacement of a video's scenes in one step: what every store
+    /// implements. Refused with `Conflict` (and nothing changes) when `write.attempt` is given
+    /// and a newer attempt of the video exists (its row, or the queue, records a later one;
+    /// [`SceneWrite::check`]); `NotFound` for an unknown video.
+    async fn write_scenes<'a>(&self, write: SceneWrite<'a>) -> Result<()>;
+    /// Replaces every scene of `video` with `scenes` in one step, once each passes
+    /// [`SceneRecord::validate`] and no index repeats (`InvalidInput`, and nothing changes),
+    /// fenced by `attempt` as [`SceneIndex::write_scenes`] says. The two calls below are the ones callers use.
     async fn replace_scenes_fenced(
         &self,
         video: VideoId,
         attempt: Option<u32>,
         scenes: &[SceneRecord],
-    ) -> Result<()>;
+    ) -> Result<()> {
+        validate_scenes(scenes)?;
+        let write = SceneWrite {
+            video,
+            attempt,
+            scenes,
+        };
+        self.write_scenes(write).await
+    }
     /// Replaces every scene of `video` with `scenes` in one step: re-running a video never
     /// duplicates its scenes. `NotFound` for an unknown video, `InvalidInput` for a bad scene
     /// (and then nothing changes).

@@ -3,7 +3,7 @@
 //! latest is refused.
 
 use async_trait::async_trait;
-use heimdex_core::scenes::{check_attempt, validate_scenes};
+use heimdex_core::scenes::SceneWrite;
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 
 use super::error::db;
@@ -15,13 +15,8 @@ use heimdex_sql::decode;
 impl SceneIndex for EmbeddedStore {
     /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
     /// the queue's latest claim.
-    async fn replace_scenes_fenced(
-        &self,
-        video: VideoId,
-        attempt: Option<u32>,
-        scenes: &[SceneRecord],
-    ) -> Result<()> {
-        validate_scenes(scenes)?;
+    async fn write_scenes<'a>(&self, write: SceneWrite<'a>) -> Result<()> {
+        let SceneWrite { video, scenes, .. } = write;
         let id = uuid_text(video.0);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
         let newest: Option<Option<i64>> = sqlx::query_scalar(
@@ -36,7 +31,7 @@ impl SceneIndex for EmbeddedStore {
         let Some(newest) = newest else {
             return Err(Error::not_found(format!("video {video}")));
         };
-        check_attempt(video, attempt, newest)?;
+        write.check(newest)?;
         sqlx::query("DELETE FROM video_scenes WHERE video_id = ?1")
             .bind(&id)
             .execute(&mut *tx)

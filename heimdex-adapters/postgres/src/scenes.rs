@@ -3,7 +3,7 @@
 //! pipeline's write is fenced: an attempt older than the row's or the queue's latest is refused.
 
 use async_trait::async_trait;
-use heimdex_core::scenes::{check_attempt, validate_scenes};
+use heimdex_core::scenes::SceneWrite;
 use heimdex_core::{Error, PerceptualHash, Result, SceneIndex, SceneRecord, VideoId};
 use sqlx::{Postgres, QueryBuilder};
 
@@ -19,13 +19,8 @@ const SCENES_PER_STATEMENT: usize = 1_000;
 impl SceneIndex for PgStore {
     /// Replaces the scenes in one transaction, refused for an `attempt` older than the row's or
     /// the queue's latest claim.
-    async fn replace_scenes_fenced(
-        &self,
-        video: VideoId,
-        attempt: Option<u32>,
-        scenes: &[SceneRecord],
-    ) -> Result<()> {
-        validate_scenes(scenes)?;
+    async fn write_scenes<'a>(&self, write: SceneWrite<'a>) -> Result<()> {
+        let SceneWrite { video, scenes, .. } = write;
         let mut tx = self.pool.begin().await.map_err(db)?;
         let newest: Option<Option<i32>> = sqlx::query_scalar(
             "SELECT greatest(v.processing_attempt, \
@@ -39,7 +34,7 @@ impl SceneIndex for PgStore {
         let Some(newest) = newest else {
             return Err(Error::not_found(format!("video {video}")));
         };
-        check_attempt(video, attempt, newest.map(i64::from))?;
+        write.check(newest.map(i64::from))?;
         sqlx::query("DELETE FROM video_scenes WHERE video_id = $1")
             .bind(video.0)
             .execute(&mut *tx)
