@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use heimdex_core::record::Dataset;
 use heimdex_core::testkit::Import;
 use heimdex_core::{Error, Result};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::error::db;
 use super::rows::{micros, opt_micros, uuid_text};
@@ -22,18 +22,13 @@ impl Import for EmbeddedStore {
     /// microseconds). All or nothing: a key already taken is `Conflict`, a row whose owner, user
     /// or video is missing `NotFound`.
     async fn import(&self, data: &Dataset) -> Result<()> {
-        run(&self.pool, data).await
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        profiles(&mut tx, data).await?;
+        videos(&mut tx, data).await?;
+        searches(&mut tx, data).await?;
+        stage_timings(&mut tx, data).await?;
+        tx.commit().await.map_err(db)
     }
-}
-
-/// Inserts every row of `data` in one transaction, parents before children.
-async fn run(pool: &SqlitePool, data: &Dataset) -> Result<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    profiles(&mut tx, data).await?;
-    videos(&mut tx, data).await?;
-    searches(&mut tx, data).await?;
-    stage_timings(&mut tx, data).await?;
-    tx.commit().await.map_err(db)
 }
 
 /// Runs one insert. A missing parent (owner, user or video) is `NotFound`, as in the other stores.

@@ -6,7 +6,7 @@ use heimdex_core::record::Dataset;
 use heimdex_core::testkit::Import;
 use heimdex_core::{Error, Result};
 use sqlx::error::ErrorKind;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::error;
@@ -35,20 +35,13 @@ impl Import for PgStore {
     /// One transaction, one multi-row insert per table and chunk. Rows are inserted exactly as
     /// given; a row whose key already exists is `Conflict` and nothing is imported.
     async fn import(&self, data: &Dataset) -> Result<()> {
-        run(&self.pool, data).await
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        profiles(&mut tx, data).await?;
+        videos(&mut tx, data).await?;
+        searches(&mut tx, data).await?;
+        stage_timings(&mut tx, data).await?;
+        tx.commit().await.map_err(db)
     }
-}
-
-/// Inserts every row of `data` exactly as given, parents before children, in one transaction.
-/// A key that already exists is `Conflict`, a reference to a missing profile or video `NotFound`,
-/// and either way nothing is imported.
-async fn run(pool: &PgPool, data: &Dataset) -> Result<()> {
-    let mut tx = pool.begin().await.map_err(db)?;
-    profiles(&mut tx, data).await?;
-    videos(&mut tx, data).await?;
-    searches(&mut tx, data).await?;
-    stage_timings(&mut tx, data).await?;
-    tx.commit().await.map_err(db)
 }
 
 async fn profiles(conn: &mut PgConnection, data: &Dataset) -> Result<()> {
