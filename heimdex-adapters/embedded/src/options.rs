@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use derive_setters::Setters;
 use heimdex_core::retry::Backoff;
 use heimdex_core::time::Timestamp;
 use heimdex_core::timing::buffered::BufferOptions;
@@ -11,17 +12,20 @@ use heimdex_core::timing::buffered::BufferOptions;
 use super::Clock;
 
 /// Settings of an [`EmbeddedStore`](super::EmbeddedStore). The defaults suit a laptop.
-#[derive(Clone)]
+#[derive(Clone, Setters)]
+#[setters(prefix = "with_")]
 #[non_exhaustive]
 pub struct EmbeddedOptions {
-    /// Connections in the pool (at least 1; SQLite still has one writer at a time).
+    /// Connections in the pool (0 is taken as 1; SQLite still has one writer at a time).
     pub max_connections: u32,
     /// How long a statement waits for another connection's write lock before failing.
     pub busy_timeout: Duration,
     /// The timing writer: events buffered between `record` and the writer (beyond that they
     /// are dropped and counted rather than blocking the pipeline), events per transaction, and
     /// the tries of a batch while the database is busy or locked.
+    #[setters(skip)]
     pub sink: BufferOptions,
+    #[setters(skip)]
     pub(crate) clock: Clock,
 }
 
@@ -41,18 +45,6 @@ impl Default for EmbeddedOptions {
 }
 
 impl EmbeddedOptions {
-    /// Sets [`max_connections`](Self::max_connections).
-    pub fn with_max_connections(mut self, n: u32) -> Self {
-        self.max_connections = n;
-        self
-    }
-
-    /// Sets [`busy_timeout`](Self::busy_timeout).
-    pub fn with_busy_timeout(mut self, timeout: Duration) -> Self {
-        self.busy_timeout = timeout;
-        self
-    }
-
     /// Changes the timing writer's settings, e.g. `|s| s.with_batch(64)`.
     pub fn with_sink(mut self, change: impl FnOnce(BufferOptions) -> BufferOptions) -> Self {
         self.sink = change(self.sink);

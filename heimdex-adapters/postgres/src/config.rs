@@ -2,15 +2,17 @@
 
 use std::time::Duration;
 
+use derive_setters::Setters;
 use heimdex_core::retry::Backoff;
 use heimdex_core::timing::buffered::BufferOptions;
 
 /// Settings of a [`PgStore`](super::PgStore). The defaults suit a shared server with a few
 /// workers; every field has a `with_*` setter.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Setters)]
+#[setters(prefix = "with_")]
 #[non_exhaustive]
 pub struct PgOptions {
-    /// Connections in the pool (at least 1).
+    /// Connections in the pool (0 is taken as 1).
     pub max_connections: u32,
     /// How long a query waits for a pooled connection (or for the server to accept one) before
     /// failing with `Unavailable`. Kept short so a server that is down is noticed quickly.
@@ -18,6 +20,7 @@ pub struct PgOptions {
     /// The timing writer: events buffered between `record` and the writer (beyond that they
     /// are dropped and counted rather than blocking the pipeline), events per transaction, and
     /// the tries of a batch that fails because the server is unreachable.
+    #[setters(skip)]
     pub sink: BufferOptions,
 }
 
@@ -36,18 +39,6 @@ impl Default for PgOptions {
 }
 
 impl PgOptions {
-    /// Sets [`max_connections`](Self::max_connections) (at least 1).
-    pub fn with_max_connections(mut self, n: u32) -> Self {
-        self.max_connections = n.max(1);
-        self
-    }
-
-    /// Sets [`acquire_timeout`](Self::acquire_timeout).
-    pub fn with_acquire_timeout(mut self, timeout: Duration) -> Self {
-        self.acquire_timeout = timeout;
-        self
-    }
-
     /// Changes the timing writer's settings, e.g. `|s| s.with_batch(64)`.
     pub fn with_sink(mut self, change: impl FnOnce(BufferOptions) -> BufferOptions) -> Self {
         self.sink = change(self.sink);
@@ -61,12 +52,7 @@ mod tests {
 
     #[test]
     fn setters_keep_values_usable() {
-        let o = PgOptions::default()
-            .with_sink(|s| s.with_capacity(0).with_batch(0))
-            .with_max_connections(0);
-        assert_eq!(
-            (o.sink.capacity, o.sink.batch, o.max_connections),
-            (1, 1, 1)
-        );
+        let o = PgOptions::default().with_sink(|s| s.with_capacity(0).with_batch(0));
+        assert_eq!((o.sink.capacity, o.sink.batch), (1, 1));
     }
 }

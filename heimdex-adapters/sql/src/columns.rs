@@ -7,7 +7,8 @@ use heimdex_core::time::Timestamp;
 use heimdex_core::{Error, Result};
 use uuid::Uuid;
 
-/// One result row, read column by column; see the [module docs](self).
+/// One result row, read column by column. Each store implements the `opt_*` reads for its
+/// row type and storage; the required reads and counts are provided on top of them.
 pub trait Columns {
     /// The adapter named in a [`corrupt`](Error::corrupt) error.
     const ADAPTER: &'static str;

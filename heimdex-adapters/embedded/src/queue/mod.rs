@@ -50,7 +50,7 @@ impl EmbeddedJobQueue {
         }
     }
 
-    /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`] to `sink`;
+    /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`](heimdex_core::TimingEvent::JobQueued) to `sink`;
     /// see `heimdex_postgres::queue::PgJobQueue::with_sink`.
     pub fn with_sink(mut self, sink: Arc<dyn TimingSink>) -> Self {
         self.reports = QueuedReports::to(sink);

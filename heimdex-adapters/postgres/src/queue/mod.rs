@@ -6,7 +6,7 @@
 //! - **enqueue** inserts the row (or revives a `done`/`dead` one) and, in the same statement, writes
 //!   `queued_at` and `processing_stage = 'queued'` on the video (docs/spec.md#stages). If that
 //!   timing write fails, the job is enqueued without it and the failure is logged. A video whose
-//!   job is queued or running is not enqueued twice ([`EnqueueOutcome::AlreadyActive`]).
+//!   job is queued or running is not enqueued twice ([`EnqueueOutcome::AlreadyActive`](heimdex_core::queue::EnqueueOutcome::AlreadyActive)).
 //! - **claim** takes the oldest claimable row with `FOR UPDATE SKIP LOCKED` and leases it: claimable
 //!   means queued and due, or running with an expired lease. Every claim counts an attempt.
 //!   `claim_batch` takes several in the same statement, and `finish_batch` marks every success
@@ -15,7 +15,7 @@
 //!   [`Error::Conflict`](heimdex_core::Error::Conflict) and changes nothing. Replaying the finish that already ended the attempt
 //!   returns the same outcome, so a finish retried after a lost reply is harmless.
 //! - a failed attempt is retried after the [`RetryPolicy`] backoff, then the job is `dead` until an
-//!   operator calls [`JobQueue::requeue_dead`]. An expired lease spends a try like a failure (a
+//!   operator calls [`JobQueue::requeue_dead`](heimdex_core::JobQueue::requeue_dead). An expired lease spends a try like a failure (a
 //!   video that kills its worker every time ends up dead); a release at shutdown spends none.
 //! - `jobs` has no foreign key to `videos`, so rows written by other producers are accepted; a job
 //!   whose video row is missing still runs, and the store's sink drops its timing (counted).
@@ -67,7 +67,7 @@ impl PgJobQueue {
         }
     }
 
-    /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`] to `sink`
+    /// Also reports every `queued_at` the queue writes as [`TimingEvent::JobQueued`](heimdex_core::TimingEvent::JobQueued) to `sink`
     /// (a metrics exporter, a [`heimdex_core::timing::FanoutSink`], a test's `MemorySink`).
     ///
     /// The queue writes `queued_at` itself, in the enqueue statement, whether or not a sink is set;
