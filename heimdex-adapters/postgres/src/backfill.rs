@@ -12,7 +12,7 @@ use super::PgStore;
 #[async_trait]
 impl Backfill for PgStore {
     async fn backfill_candidates(&self) -> Result<u64> {
-        backfill::candidates(&self.pool, db).await
+        heimdex_sql::count(&self.pool, &backfill::count_statement(), db).await
     }
 
     async fn backfill_batch(&self, limit: u32) -> Result<u64> {

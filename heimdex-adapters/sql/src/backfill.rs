@@ -5,27 +5,12 @@
 //! either, because a repair is not activity and must not move a user's `last_activity`. A second
 //! run finds no candidates and changes nothing.
 
-use heimdex_core::{Error, Result};
-use sqlx::{Database, Decode, Executor, IntoArguments, Pool, Type};
-
 /// The rows the backfill repairs.
 const CANDIDATES: &str = "status IN ('READY', 'FAILED') AND processing_finished_at IS NULL";
 
-/// How many rows the backfill would repair.
-pub async fn candidates<DB>(pool: &Pool<DB>, db: impl Fn(sqlx::Error) -> Error) -> Result<u64>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> i64: Decode<'r, DB> + Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
-{
-    crate::count(
-        pool,
-        &format!("SELECT count(*) FROM videos WHERE {CANDIDATES}"),
-        db,
-    )
-    .await
+/// The statement that counts the rows the backfill would repair (for [`count`](crate::count)).
+pub fn count_statement() -> String {
+    format!("SELECT count(*) FROM videos WHERE {CANDIDATES}")
 }
 
 /// The statement that repairs at most `limit` rows, `limit` being the dialect's first parameter

@@ -151,6 +151,20 @@ pub trait JobQueue: Send + Sync + fmt::Debug {
     }
 }
 
+/// A claimed job of a new video, for unit tests of the queue's pieces.
+#[cfg(test)]
+pub(crate) fn claimed_for_tests() -> ClaimedJob {
+    ClaimedJob {
+        job: Job::new(VideoId::new_v4(), "a.mp4"),
+        lease: Lease {
+            token: Uuid::new_v4(),
+            expires_at: crate::time::now(),
+        },
+        worker: WorkerId::new("w"),
+        tries: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,19 +25,9 @@ pub fn replayed_finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::queue::Lease;
-    use crate::{Job, VideoId, WorkerId};
 
     fn job() -> ClaimedJob {
-        ClaimedJob {
-            job: Job::new(VideoId::new_v4(), "a.mp4"),
-            lease: Lease {
-                token: uuid::Uuid::new_v4(),
-                expires_at: crate::time::now(),
-            },
-            worker: WorkerId::new("w"),
-            tries: 1,
-        }
+        crate::queue::claimed_for_tests()
     }
 
     #[test]
