@@ -36,7 +36,7 @@ pub fn conflict_as(
 }
 
 /// `Ok` when a statement changed a row; otherwise `missing()`, e.g. `NotFound` or a lost lease.
-pub fn require_rows(changed: u64, missing: impl FnOnce() -> Error) -> Result<()> {
+pub(crate) fn require_rows(changed: u64, missing: impl FnOnce() -> Error) -> Result<()> {
     if changed == 0 {
         return Err(missing());
     }

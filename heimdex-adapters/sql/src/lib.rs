@@ -14,7 +14,7 @@ mod query;
 mod reports;
 
 pub use columns::Columns;
-pub use errors::{conflict_as, found, lease_held, migrate_error, ping, require_rows};
+pub use errors::{conflict_as, found, lease_held, migrate_error, ping};
 pub use query::{count, execute, fetch_all, fetch_optional, replay};
 pub use reports::QueuedReports;
 

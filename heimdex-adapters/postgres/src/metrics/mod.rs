@@ -14,29 +14,13 @@ use heimdex_core::Error;
 use heimdex_core::{
     Bucket, MetricsQuery, Page, PerformanceMetrics, Result, UsageMetrics, UserId, UserSort, Window,
 };
-use heimdex_sql::decode;
+use heimdex_sql::{decode, Columns};
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::error::{db, ADAPTER};
 use super::PgStore;
 use crate::rows::Cols;
-
-/// A `bigint` count column as `u64` (counts are never negative).
-fn count(row: &PgRow, column: &str) -> Result<u64> {
-    let n: i64 = row.try_get(column).map_err(db)?;
-    u64::try_from(n).map_err(|_| Error::corrupt(ADAPTER, format!("negative count in {column}")))
-}
-
-/// A nullable `float8` column.
-fn float(row: &PgRow, column: &str) -> Result<Option<f64>> {
-    row.try_get(column).map_err(db)
-}
-
-/// A `float8` column that is never null (sums, shares of a non-empty total).
-fn float0(row: &PgRow, column: &str) -> Result<f64> {
-    row.try_get(column).map_err(db)
-}
 
 /// A `YYYY-MM-DD` text column (the origin's Phase 1 functions return days as text).
 fn day_text(row: &PgRow, column: &str) -> Result<NaiveDate> {
@@ -77,13 +61,13 @@ impl PerformanceMetrics for PgStore {
             .call_one("get_admin_processing_latency($1)", window)
             .await?;
         Ok(LatencySummary {
-            videos_measured: count(&r, "videos_measured")?,
-            avg_processing_ms: float(&r, "avg_processing_ms")?,
-            p50_processing_ms: float(&r, "p50_processing_ms")?,
-            p95_processing_ms: float(&r, "p95_processing_ms")?,
-            p99_processing_ms: float(&r, "p99_processing_ms")?,
-            avg_queue_ms: float(&r, "avg_queue_ms")?,
-            avg_total_ms: float(&r, "avg_total_ms")?,
+            videos_measured: Cols(&r).count("videos_measured")?,
+            avg_processing_ms: Cols(&r).opt_float("avg_processing_ms")?,
+            p50_processing_ms: Cols(&r).opt_float("p50_processing_ms")?,
+            p95_processing_ms: Cols(&r).opt_float("p95_processing_ms")?,
+            p99_processing_ms: Cols(&r).opt_float("p99_processing_ms")?,
+            avg_queue_ms: Cols(&r).opt_float("avg_queue_ms")?,
+            avg_total_ms: Cols(&r).opt_float("avg_total_ms")?,
         })
     }
 
@@ -92,13 +76,13 @@ impl PerformanceMetrics for PgStore {
             .call_one("get_admin_rtf_distribution($1)", window)
             .await?;
         Ok(RtfSummary {
-            videos_measured: count(&r, "videos_measured")?,
-            avg_rtf: float(&r, "avg_rtf")?,
-            p50_rtf: float(&r, "p50_rtf")?,
-            p95_rtf: float(&r, "p95_rtf")?,
-            p99_rtf: float(&r, "p99_rtf")?,
-            avg_video_duration_s: float(&r, "avg_video_duration_s")?,
-            avg_processing_duration_s: float(&r, "avg_processing_duration_s")?,
+            videos_measured: Cols(&r).count("videos_measured")?,
+            avg_rtf: Cols(&r).opt_float("avg_rtf")?,
+            p50_rtf: Cols(&r).opt_float("p50_rtf")?,
+            p95_rtf: Cols(&r).opt_float("p95_rtf")?,
+            p99_rtf: Cols(&r).opt_float("p99_rtf")?,
+            avg_video_duration_s: Cols(&r).opt_float("avg_video_duration_s")?,
+            avg_processing_duration_s: Cols(&r).opt_float("avg_processing_duration_s")?,
         })
     }
 
@@ -107,12 +91,12 @@ impl PerformanceMetrics for PgStore {
             .call_one("get_admin_queue_analysis($1)", window)
             .await?;
         Ok(QueueSummary {
-            videos_measured: count(&r, "videos_measured")?,
-            avg_queue_time_s: float(&r, "avg_queue_time_s")?,
-            avg_processing_time_s: float(&r, "avg_processing_time_s")?,
-            avg_total_time_s: float(&r, "avg_total_time_s")?,
-            queue_time_pct: float(&r, "queue_time_pct")?,
-            processing_time_pct: float(&r, "processing_time_pct")?,
+            videos_measured: Cols(&r).count("videos_measured")?,
+            avg_queue_time_s: Cols(&r).opt_float("avg_queue_time_s")?,
+            avg_processing_time_s: Cols(&r).opt_float("avg_processing_time_s")?,
+            avg_total_time_s: Cols(&r).opt_float("avg_total_time_s")?,
+            queue_time_pct: Cols(&r).opt_float("queue_time_pct")?,
+            processing_time_pct: Cols(&r).opt_float("processing_time_pct")?,
         })
     }
 
@@ -122,8 +106,8 @@ impl PerformanceMetrics for PgStore {
             .map(|r| {
                 Ok(StageFailures {
                     processing_stage: r.try_get("processing_stage").map_err(db)?,
-                    failure_count: count(r, "failure_count")?,
-                    failure_pct: float0(r, "failure_pct")?,
+                    failure_count: Cols(r).count("failure_count")?,
+                    failure_pct: Cols(r).float("failure_pct")?,
                 })
             })
             .collect()
@@ -137,11 +121,11 @@ impl PerformanceMetrics for PgStore {
             .map(|r| {
                 Ok(ThroughputV2Point {
                     day: r.try_get("day").map_err(db)?,
-                    videos_ready: count(r, "videos_ready")?,
-                    videos_failed: count(r, "videos_failed")?,
-                    hours_ready: float0(r, "hours_ready")?,
-                    avg_processing_s: float(r, "avg_processing_s")?,
-                    avg_rtf: float(r, "avg_rtf")?,
+                    videos_ready: Cols(r).count("videos_ready")?,
+                    videos_failed: Cols(r).count("videos_failed")?,
+                    hours_ready: Cols(r).float("hours_ready")?,
+                    avg_processing_s: Cols(r).opt_float("avg_processing_s")?,
+                    avg_rtf: Cols(r).opt_float("avg_rtf")?,
                 })
             })
             .collect()
@@ -153,15 +137,15 @@ impl PerformanceMetrics for PgStore {
             .map(|r| {
                 Ok(StageLatency {
                     stage: r.try_get("stage").map_err(db)?,
-                    runs: count(r, "runs")?,
-                    failures: count(r, "failures")?,
-                    cancelled: count(r, "cancelled")?,
-                    avg_ms: float(r, "avg_ms")?,
-                    p50_ms: float(r, "p50_ms")?,
-                    p95_ms: float(r, "p95_ms")?,
-                    p99_ms: float(r, "p99_ms")?,
-                    total_ms: float0(r, "total_ms")?,
-                    share_pct: float(r, "share_pct")?,
+                    runs: Cols(r).count("runs")?,
+                    failures: Cols(r).count("failures")?,
+                    cancelled: Cols(r).count("cancelled")?,
+                    avg_ms: Cols(r).opt_float("avg_ms")?,
+                    p50_ms: Cols(r).opt_float("p50_ms")?,
+                    p95_ms: Cols(r).opt_float("p95_ms")?,
+                    p99_ms: Cols(r).opt_float("p99_ms")?,
+                    total_ms: Cols(r).float("total_ms")?,
+                    share_pct: Cols(r).opt_float("share_pct")?,
                 })
             })
             .collect()
@@ -184,8 +168,8 @@ impl UsageMetrics for PgStore {
             .map(|r| {
                 Ok(ThroughputPoint {
                     day: day_text(r, "day")?,
-                    videos_ready: count(r, "videos_ready")?,
-                    hours_ready: float0(r, "hours_ready")?,
+                    videos_ready: Cols(r).count("videos_ready")?,
+                    hours_ready: Cols(r).float("hours_ready")?,
                 })
             })
             .collect()
@@ -197,8 +181,8 @@ impl UsageMetrics for PgStore {
             .map(|r| {
                 Ok(SearchPoint {
                     day: day_text(r, "day")?,
-                    searches: count(r, "searches")?,
-                    avg_latency_ms: float(r, "avg_latency_ms")?,
+                    searches: Cols(r).count("searches")?,
+                    avg_latency_ms: Cols(r).opt_float("avg_latency_ms")?,
                 })
             })
             .collect()
