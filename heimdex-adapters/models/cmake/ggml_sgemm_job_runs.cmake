@@ -12,9 +12,9 @@
 #
 # Used two ways:
 # - while whisper-rs-sys builds whisper.cpp: .cargo/config.toml sets CMAKE_PROJECT_ggml_INCLUDE
-#   to this file, whisper-rs-sys passes CMAKE_* variables on to CMake, and CMake includes it
-#   right after ggml's project(). It edits whisper-rs-sys's private copy of the sources in its
-#   OUT_DIR, never the crate in Cargo's registry;
+#   to ggml_edits.cmake, which includes this file; whisper-rs-sys passes CMAKE_* variables on to
+#   CMake, and CMake includes it right after ggml's project(). It edits whisper-rs-sys's private
+#   copy of the sources in its OUT_DIR, never the crate in Cargo's registry;
 # - as a script, `cmake -DSGEMM_CPP=<sgemm.cpp> -P ggml_sgemm_job_runs.cmake`, which the tests use.
 #
 # Editing a file that is already edited does nothing. A sgemm.cpp without the expected loop (a
@@ -66,9 +66,9 @@ function(_heimdex_replace_first text from before after out_text out_at)
   string(FIND "${_rest}" "${before}" _found)
   if(_found EQUAL -1)
     message(FATAL_ERROR
-      "${SGEMM_CPP}: tinyBLAS's job loop is not the one heimdex-adapters/cmake/"
+      "${SGEMM_CPP}: tinyBLAS's job loop is not the one heimdex-adapters/models/cmake/"
       "ggml_sgemm_job_runs.cmake was written for (whisper-rs-sys 0.15.0). Update the loop in that "
-      "file for this whisper.cpp, or unset CMAKE_PROJECT_ggml_INCLUDE in .cargo/config.toml.")
+      "file for this whisper.cpp, or leave it out of ggml_edits.cmake.")
   endif()
   math(EXPR _at "${from} + ${_found}")
   string(LENGTH "${before}" _length)
