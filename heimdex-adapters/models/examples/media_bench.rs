@@ -11,7 +11,8 @@
 //! media_bench keyframes FILE         # … "scenes":…,"keyframes":…: KeyframeExtractor's defaults
 //!                                   # (JPEGs into a temporary folder) for the detected scenes
 //! media_bench transcribe FILE MODEL [BEAM]  # … "load_s":…,"text":"…"  (MODEL: ggml file;
-//!                                   # BEAM: beam width, default TranscriptionConfig's 5)
+//!                                   # BEAM: beam width, default TranscriptionConfig's 5;
+//!                                   # HEIMDEX_WHISPER_THREADS as for `heimdex`)
 //! ```
 //!
 //! `seconds` is the wall time of the call alone (opening the file included, process start-up
@@ -103,10 +104,11 @@ mod bench {
                 return Ok(line.to_string());
             }
             ("transcribe", Some(model)) => {
+                // The environment's settings (HEIMDEX_WHISPER_THREADS …), as `heimdex` reads them.
                 let mut config = TranscriptionConfig {
                     model: model.into(),
                     language: Some("en".into()),
-                    ..TranscriptionConfig::default()
+                    ..TranscriptionConfig::from_env().map_err(|e| e.to_string())?
                 };
                 if let Some(beam) = args.get(3) {
                     config.beam_size = beam.parse().map_err(|_| USAGE.to_string())?;

@@ -9,9 +9,11 @@
 
 mod budget;
 mod host_cores;
+mod host_load;
 
 pub use budget::{ThreadBudget, Threads};
 pub use host_cores::{check_cores_dir, cores_dir, CoresDirError, CORES_DIR_ENV};
+pub use host_load::HostLoad;
 
 /// Runs `stage` on a job whose source is missing while every core of the process's budget is
 /// taken, and checks that it waits for them: still running after 300 ms, then, once the cores

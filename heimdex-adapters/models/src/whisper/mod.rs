@@ -25,6 +25,8 @@ mod convert;
 #[cfg(feature = "whisper")]
 mod model;
 #[cfg(feature = "whisper")]
+mod params;
+#[cfg(feature = "whisper")]
 mod pick;
 #[cfg(feature = "whisper")]
 mod spans;

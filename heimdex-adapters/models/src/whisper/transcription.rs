@@ -5,15 +5,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use heimdex_core::{FailureKind, JobContext, Stage, StageError, StageName};
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
+use whisper_rs::WhisperContext;
 
 use super::audio::{self, Audio};
 use super::blocking::{self, Stop};
 use super::config::{language_code, TranscriptionConfig};
 use super::model::ModelCache;
+use super::params::whisper_params;
 use super::spans::sound_spans;
 use super::transcript::{spoken_text, Segment, Transcript};
-use heimdex_media::cores::ThreadBudget;
+use heimdex_media::cores::{HostLoad, ThreadBudget};
 use heimdex_stages::SourceFile;
 
 /// Runs as `transcription`: decodes the source's best audio stream (main programme before
@@ -34,7 +35,10 @@ use heimdex_stages::SourceFile;
 /// while they wait for each other, so sharing cores makes every run many times slower). A run
 /// never gets more threads than cores, and gets fewer while runs of other Heimdex processes on
 /// the host hold some (it waits while they hold all); before each stretch of sound after a long
-/// silence, it takes those that have come free since, up to what it asked for.
+/// silence, it takes those that have come free since, up to what it asked for. Before each
+/// stretch it also leaves out the cores that other processes (a database, a build, anyone's
+/// work) kept busy since the last look ([`HostLoad`]): beside a busy core, one thread is faster
+/// than two.
 ///
 /// A source without an audio stream also gives an empty transcript (a silent video is valid
 /// input, not a failure). Failures: `model` when the model file is missing or unreadable (the
@@ -78,7 +82,9 @@ impl Stage for Transcription {
         // Never more whisper.cpp threads in flight than cores: a run waits for its turn.
         let mut threads = ThreadBudget::global().take(config.threads()).await;
         let transcript = blocking::run(move |stop| {
-            transcribe_with(&path, &config, &model, stop, &mut || threads.top_up())
+            let mut host = HostLoad::start();
+            let mut count = || host.fit(threads.top_up());
+            transcribe_with(&path, &config, &model, stop, &mut count)
         })
         .await?;
         ctx.insert(transcript);
@@ -93,7 +99,10 @@ pub fn transcribe_file(
     config: &TranscriptionConfig,
 ) -> Result<Transcript, StageError> {
     let (model, threads) = (ModelCache::default(), config.threads());
-    transcribe_with(path, config, &model, &Stop::default(), &mut || threads)
+    let mut host = HostLoad::start();
+    transcribe_with(path, config, &model, &Stop::default(), &mut || {
+        host.fit(threads)
+    })
 }
 
 fn transcribe_with(
@@ -140,9 +149,6 @@ pub(crate) fn level_dbfs(samples: &[f32]) -> f32 {
     (10.0 * mean_square.log10()) as f32
 }
 
-/// The closure type whisper-rs 0.16's abort trampoline expects (see `run_whisper`).
-type AbortCallback = Box<dyn FnMut() -> bool>;
-
 /// Runs Whisper on each of the audio's [`sound_spans`] (long and edge silences cut out) and
 /// joins their segments, dated from the video's start (the audio's own start,
 /// [`Audio::start_s`], added; nothing before 0). `spoken` is the configured language's code;
@@ -181,8 +187,15 @@ fn run_whisper(
         if stop.is_set() {
             return Err(Stop::stopped());
         }
+        let count = threads();
+        tracing::debug!(
+            threads = count,
+            from_s = offset_s,
+            seconds = span.samples.len() as f64 / rate as f64,
+            "transcription: Whisper on a stretch of sound"
+        );
+        let params = whisper_params(config, count, language, stop);
         // An aborted run fails; it is the stop, not the audio, that failed it.
-        let params = whisper_params(config, threads(), language, stop);
         state
             .full(params, &samples[span.samples])
             .map_err(|err| match stop.is_set() {
@@ -226,45 +239,6 @@ fn run_whisper(
         Some(code) => Some(code.to_owned()),
     };
     Ok(Transcript::new(segments, language))
-}
-
-/// Whisper's parameters for one run: `config`'s beam and gate, `threads`, and `stop` watched.
-fn whisper_params<'a>(
-    config: &TranscriptionConfig,
-    threads: usize,
-    language: Option<&'a str>,
-    stop: &Stop,
-) -> FullParams<'a, 'a> {
-    let beam_size = i32::try_from(config.beam_size).unwrap_or(1);
-    let strategy = if beam_size > 1 {
-        SamplingStrategy::BeamSearch {
-            beam_size,
-            patience: -1.0,
-        }
-    } else {
-        SamplingStrategy::Greedy { best_of: 1 }
-    };
-    let mut params = FullParams::new(strategy);
-    params.set_n_threads(i32::try_from(threads).unwrap_or(1));
-    params.set_language(language);
-    params.set_print_special(false);
-    params.set_print_progress(false);
-    params.set_print_realtime(false);
-    params.set_print_timestamps(false);
-    // Each 30 s window on its own: a hallucination cannot carry into the next one.
-    params.set_no_context(true);
-    params.set_suppress_blank(true);
-    params.set_suppress_nst(true);
-    params.set_no_speech_thold(config.no_speech_threshold);
-    // whisper.cpp asks between graph steps whether to stop, so a cancelled job's run ends
-    // within milliseconds instead of finishing in the background. whisper-rs 0.16's
-    // `set_abort_callback_safe` stores the closure as a `Box<dyn FnMut() -> bool>` but its
-    // trampoline reads that data as `F`: with `F` being that very boxed trait object, the two
-    // agree. (whisper-rs never frees the box: one small allocation per run.)
-    let watched = stop.clone();
-    let abort: AbortCallback = Box::new(move || watched.is_set());
-    params.set_abort_callback_safe::<_, AbortCallback>(Some(abort));
-    params
 }
 
 /// Whisper's `logprob_threshold`: below this average token log-probability a window whose
