@@ -37,7 +37,7 @@ set(_field_before [==[
 ]==])
 set(_field_after [==[
     atomic_int GGML_CACHE_ALIGN n_barrier_passed;
-    atomic_int n_barrier_sleepers; // Heimdex: barrier sleeps (threads asleep at the barrier)
+    atomic_int n_barrier_sleepers; // Heimdex: threads asleep at the barrier
 ]==])
 
 set(_barrier_before [==[
