@@ -1,5 +1,5 @@
 # Makes the media benches' inputs in $WORK, each only when missing (sourced by
-# benches/media_side_by_side.sh and benches/worker_pool.sh, with ROOT, WORK and WHEEL set):
+# benches/media/prepare.sh, with ROOT, WORK and WHEEL set):
 #   SPEECH  speech.mp4: twelve 5 s shots of four lavfi test patterns (hard cuts at 5, 10, … 55 s),
 #           1280x720 25 fps, x264 `veryfast`, with benches/media/speech.txt spoken by espeak-ng
 #           (52 s, padded with silence to 60 s, AAC)

@@ -3,8 +3,8 @@
 //! The core locks ([`HostCores`](super::host_cores::HostCores)) coordinate Heimdex processes
 //! only. PostgreSQL, the API server, a build or anyone else's job use the cores too, and a
 //! Whisper run with a thread per core beside them is slower than one with a thread fewer: with
-//! one of two cores kept busy, 2 threads took 1.6–2.7× as long as 1 (benches/README.md,
-//! "Transcription under load"). So before each stretch of sound a run measures what others used
+//! one of two cores kept busy, 2 threads took 16 s (10 s once ggml's barrier sleeps) where 1
+//! took 8 (benches/README.md, "Transcription under load"). So before each stretch of sound a run measures what others used
 //! since the last look (Linux's `/proc/stat` over the CPUs this process may run on, less this
 //! process's own CPU time) and leaves their share out.
 

@@ -82,9 +82,7 @@ impl Stage for Transcription {
         // Never more whisper.cpp threads in flight than cores: a run waits for its turn.
         let mut threads = ThreadBudget::global().take(config.threads()).await;
         let transcript = blocking::run(move |stop| {
-            let mut host = HostLoad::start();
-            let mut count = || host.fit(threads.top_up());
-            transcribe_with(&path, &config, &model, stop, &mut count)
+            transcribe_with(&path, &config, &model, stop, &mut || threads.top_up())
         })
         .await?;
         ctx.insert(transcript);
@@ -99,19 +97,20 @@ pub fn transcribe_file(
     config: &TranscriptionConfig,
 ) -> Result<Transcript, StageError> {
     let (model, threads) = (ModelCache::default(), config.threads());
-    let mut host = HostLoad::start();
-    transcribe_with(path, config, &model, &Stop::default(), &mut || {
-        host.fit(threads)
-    })
+    transcribe_with(path, config, &model, &Stop::default(), &mut || threads)
 }
 
+/// Transcribes the file at `path`. `wanted` says, before each stretch of sound, how many threads
+/// the run may have; it gets fewer while other processes keep cores busy ([`HostLoad`], measured
+/// from here on, so the first stretch sees the load during the model's load and the decoding).
 fn transcribe_with(
     path: &Path,
     config: &TranscriptionConfig,
     model: &ModelCache,
     stop: &Stop,
-    threads: &mut dyn FnMut() -> usize,
+    wanted: &mut dyn FnMut() -> usize,
 ) -> Result<Transcript, StageError> {
+    let mut host = HostLoad::start();
     // The settings and the model first: either fails every job, whatever its audio.
     let spoken = match &config.language {
         None => None,
@@ -136,7 +135,16 @@ fn transcribe_with(
     if audio.samples.is_empty() || level < config.silence_dbfs {
         return Ok(Transcript::default());
     }
-    run_whisper(&ctx, &audio, config, spoken.as_deref(), stop, threads, path)
+    let mut threads = || host.fit(wanted());
+    run_whisper(
+        &ctx,
+        &audio,
+        config,
+        spoken.as_deref(),
+        stop,
+        &mut threads,
+        path,
+    )
 }
 
 /// The RMS level of `samples` in dBFS (−∞ for digital silence).
